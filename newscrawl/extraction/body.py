@@ -1,0 +1,199 @@
+"""Article body: trafilatura finds the main content, our rules clean it.
+
+Three steps, each a plain function:
+
+1. :func:`prune_tree` removes page furniture trafilatura tends to keep
+   (share bars, related/latest blocks, author boxes, comment forms,
+   header widgets, ad slots, captions) from a copy of the parsed page;
+2. :func:`main_text_blocks` runs trafilatura on the pruned tree and turns
+   its output into text blocks (paragraphs, subheadings, list items);
+3. :func:`clean_blocks` drops what is left of boilerplate at paragraph
+   level: unrendered shortcodes (``[ad_1]``), "Source link" trailers,
+   "Read more" lead-ins, advertisement labels, copyright lines, and a
+   "Related Articles" block with everything after it.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from typing import TYPE_CHECKING
+
+import trafilatura
+
+from newscrawl.extraction.text import normalize_space
+from newscrawl.extraction.vocabulary import boilerplate as bp
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
+
+    from lxml.html import HtmlElement
+
+# -- matchers built from the vocabulary ---------------------------------------
+_BLOCK_RE = re.compile(r"(?:^|[\s_-])(?:" + bp.alt(bp.BLOCK_TOKENS) + r")(?:$|[\s_-])")
+_WEAK = frozenset(bp.WEAK_TOKENS)
+_CONTENT_RE = re.compile(
+    r"(?:^|[\s_-])(?:article-?body|articlebody|entry-content|post-content|"
+    r"story-?body|article-content|article__body|post-body|content-body|"
+    r"body-text|article-text|story-content|main-content)(?:$|[\s_-])"
+)
+_BLOCK_TAGS = frozenset(bp.BLOCK_TAGS)
+_CAPTION_XPATH = (
+    "//figcaption | //*[contains(concat(' ', normalize-space(@class), ' '), ' wp-caption-text ')]"
+    " | //*[contains(concat(' ', normalize-space(@class), ' '), ' caption ')]"
+)
+_SHORTCODE_RE = re.compile(
+    r"\[\s*/?\s*(?:" + bp.alt(bp.SHORTCODE_NAMES, escape=False) + r")\b[^\]\n]{0,200}\]",
+    re.IGNORECASE,
+)
+_ONLY_SHORTCODES_RE = re.compile(r"^(?:\s*\[[^\]\n]{1,200}\]\s*)+$")
+_TRAILERS = frozenset(bp.TRAILER_LINES)
+_RELATED = frozenset(bp.RELATED_HEADINGS)
+_LEAD_IN_RE = re.compile(r"^(?:" + bp.alt(bp.LEAD_IN_PREFIXES) + r")", re.IGNORECASE)
+_TRAILER_PHRASE_RE = re.compile(bp.alt(bp.TRAILER_PHRASES), re.IGNORECASE)
+_STRIP_CHARS = " \t\n\r.:;,!|–—-•·»«›‹>*#\u00a0"
+_HIDDEN_STYLE_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+
+# Paragraphs this long count as prose for the pruning guard.
+_PROSE_CHARS = 120
+# An element holding more than this share of the page's prose is never pruned.
+_KEEP_PROSE_SHARE = 0.5
+# A short paragraph that is a call to action, not article text.
+_MAX_LEAD_IN_CHARS = 160
+# Where a "Related Articles" heading may cut the body: past this share of the text.
+_RELATED_CUT_SHARE = 0.4
+
+
+def prune_tree(doc: HtmlElement) -> HtmlElement:
+    """Return a copy of ``doc`` without page furniture, captions or hidden blocks.
+
+    An element is removed when its tag never holds article text (nav,
+    aside, footer, form), it is hidden, or its class/id names furniture
+    (share, related, comments, sidebar, ad ...). The guard: an element that
+    holds most of the page's text, or is marked as the article body, is
+    kept whatever its class says.
+    """
+    tree = copy.deepcopy(doc)
+    body = tree.find("body")
+    if body is None:
+        body = tree
+    # The guard measures article-like text: paragraphs long enough to be prose.
+    prose = {p: n for p in body.iter("p") if (n := len(p.text_content())) >= _PROSE_CHARS}
+    total_prose = sum(prose.values())
+    doomed: list[HtmlElement] = []
+    for el in body.iter():
+        tag = el.tag
+        if not isinstance(tag, str) or tag in ("html", "body"):
+            continue
+        names = f"{el.get('class') or ''} {el.get('id') or ''}".lower().strip()
+        if tag in _BLOCK_TAGS or el.get("hidden") is not None or _HIDDEN_STYLE_RE.search(el.get("style") or ""):
+            pass
+        elif not names or _CONTENT_RE.search(names):
+            continue
+        elif not (match := _BLOCK_RE.search(names)):
+            continue
+        elif match.group(0).strip(" _-") in _WEAK and len(el.text_content()) > 2000:
+            continue
+        if total_prose and el.tag != "p":
+            inside = sum(prose.get(p, 0) for p in el.iter("p"))
+            if inside > _KEEP_PROSE_SHARE * total_prose:
+                continue  # holds most of the page's prose: a layout wrapper, not furniture
+        doomed.append(el)
+    for el in tree.xpath(_CAPTION_XPATH):
+        doomed.append(el)
+    for el in doomed:
+        _drop(el)
+    return tree
+
+
+def _drop(el: HtmlElement) -> None:
+    """Remove ``el`` but keep its tail text (which belongs to the parent)."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    if el.tail and el.tail.strip():
+        prev = el.getprevious()
+        if prev is not None:
+            prev.tail = (prev.tail or "") + el.tail
+        else:
+            parent.text = (parent.text or "") + el.tail
+    parent.remove(el)
+
+
+def main_text_blocks(tree: HtmlElement, url: str | None) -> list[str]:
+    """Run trafilatura on ``tree`` (consumed) and return its text blocks in order."""
+    result = trafilatura.bare_extraction(
+        tree,
+        url=url,
+        include_comments=False,
+        include_tables=True,
+        include_images=False,
+        favor_precision=False,
+        with_metadata=False,
+        deduplicate=False,
+    )
+    if result is None or result.body is None:
+        return []
+    blocks: list[str] = [result.body.text or ""]
+    for el in result.body:
+        tag = el.tag
+        if tag == "list":
+            blocks.extend(normalize_space(_text(item)) for item in el.iter("item"))
+        elif tag == "table":
+            for row in el.iter("row"):
+                cells = [normalize_space(_text(c)) for c in row.iter("cell")]
+                blocks.append(" | ".join(c for c in cells if c))
+        else:
+            blocks.append(normalize_space(_text(el)))
+        if el.tail:  # trafilatura leaves loose text as the tail of the previous block
+            blocks.append(normalize_space(el.tail))
+    return [b for b in blocks if b]
+
+
+def _text(el: HtmlElement) -> str:
+    """Text of ``el`` and its descendants, without its own tail."""
+    return "".join(el.itertext())
+
+
+def _key(text: str) -> str:
+    """Comparison key: lowercase, inner whitespace collapsed, end punctuation gone."""
+    return normalize_space(text).lower().strip(_STRIP_CHARS)
+
+
+def clean_blocks(
+    blocks: Sequence[str],
+    *,
+    headline: str | None = None,
+    captions: Iterable[str] = (),
+) -> list[str]:
+    """Drop paragraph-level boilerplate from ``blocks`` and return the rest."""
+    caption_keys = {_key(c) for c in captions if c and len(c) > 3}
+    headline_key = _key(headline) if headline else None
+    total = sum(len(b) for b in blocks) or 1
+    out: list[str] = []
+    seen_chars = 0
+    for block in blocks:
+        seen_chars += len(block)
+        text = _SHORTCODE_RE.sub("", block)
+        if _ONLY_SHORTCODES_RE.match(text):
+            continue
+        text = normalize_space(text)
+        key = _key(text)
+        if not key:
+            continue
+        if key in _RELATED:
+            if (seen_chars - len(block)) / total >= _RELATED_CUT_SHARE:
+                break  # a block of other articles: the article has ended
+            continue
+        if key in _TRAILERS or key in caption_keys:
+            continue
+        if headline_key and key == headline_key and not out:
+            continue
+        if len(text) <= _MAX_LEAD_IN_CHARS and (
+            _LEAD_IN_RE.match(text) or _TRAILER_PHRASE_RE.search(text)
+        ):
+            continue
+        if out and out[-1] == text:
+            continue
+        out.append(text)
+    return out

@@ -1,0 +1,136 @@
+"""Boilerplate vocabulary: what is never part of an article's text.
+
+Only words and patterns live here; ``body.py`` builds its matchers from
+them. Each group is a named tuple of lowercase strings; :func:`alt` turns
+a group into a regex alternation and refuses an empty one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+
+def alt(group: Iterable[str], *, escape: bool = True) -> str:
+    """Regex alternation of ``group``, longest first; an empty group is a bug."""
+    items = sorted(set(group), key=len, reverse=True)
+    if not items:
+        msg = "empty vocabulary group"
+        raise ValueError(msg)
+    return "|".join(re.escape(i) if escape else i for i in items)
+
+
+# -- Blocks removed from the page before the main-content search ------------
+# class/id tokens (split on "-", "_", whitespace) naming page furniture.
+BLOCK_TOKENS = (
+    # sharing and social
+    "share", "shares", "sharing", "sharebar", "sharedaddy", "social", "socials",
+    "addthis", "addtoany", "a2a", "sociallinks", "social-share",
+    # related, recommended and latest-article blocks
+    "related", "relatedposts", "jp-relatedposts", "yarpp", "recommended",
+    "recommendations", "more-stories", "morestories", "read-next", "readnext",
+    "popular", "trending", "mostread", "most-read", "most-popular", "outbrain",
+    "taboola", "latest-news", "latest-posts", "latest-articles", "recent-posts",
+    # comments
+    "comments", "comment-respond", "respond", "disqus", "commentlist",
+    "comment-form", "reply",
+    # page furniture
+    "sidebar", "widget", "widgets", "breadcrumb", "breadcrumbs", "pagination",
+    "post-navigation", "nav-links", "navigation", "navbar", "menu", "masthead",
+    "topbar", "top-bar", "header-date", "td-header-date", "current-date",
+    "weather", "ticker", "cookie", "cookies", "consent", "gdpr",
+    # author boxes and bios
+    "author-box", "authorbox", "author-bio", "about-author", "author-info",
+    "saboxplugin", "post-author-box",
+    # ads and promos
+    "ad", "ads", "advert", "adverts", "advertisement", "adsbygoogle", "ad-slot",
+    "adslot", "dfp", "gpt-ad", "spot-img", "spot_img", "sponsored", "promo",
+    "promotion", "newsletter", "subscribe", "subscription", "signup", "paywall-promo",
+    # tags and meta lists under the article
+    "tags", "tag-list", "post-tags", "entry-tags", "tagcloud", "print",
+)
+
+# Tokens that are too common inside real article containers to remove on
+# their own: they only count when the element is small.
+WEAK_TOKENS = ("tags", "print", "reply", "menu", "navigation", "promo", "widget")
+
+# Tags that never hold article text.
+BLOCK_TAGS = ("nav", "aside", "footer", "form", "button", "select", "dialog")
+
+# -- Paragraph-level text patterns ---------------------------------------
+# Unrendered CMS shortcodes: [ad_1], [ad_2], [ads], [adsense], [/caption] ...
+SHORTCODE_NAMES = (
+    "ad", "ads", "advert", "adsense", "ad_\\d+", "ad\\d+", "adinserter",
+    "caption", "/caption", "embed", "/embed", "gallery", "tweet", "related",
+    "newsletter", "td_block_\\w+", "vc_\\w+", "/vc_\\w+", "et_pb_\\w+", "/et_pb_\\w+",
+    "spot_img", "spot_im",
+)
+
+# Whole-paragraph trailers and labels (compared case-insensitively, after
+# stripping punctuation at the ends).
+TRAILER_LINES = (
+    "source link", "source", "sources", "read more", "read the full article",
+    "read full article", "continue reading", "click here to read more",
+    "advertisement", "advertisements", "anzeige", "werbung", "publicité",
+    "publicidad", "annonce", "sponsored", "sponsored content",
+    "story continues below", "story continues below advertisement",
+    "article continues below", "article continues below advertisement",
+    "continue reading below", "scroll to continue", "skip advertisement",
+    "spot_img", "share", "share this", "share this article", "share on facebook",
+    "share on twitter", "tweet", "email", "print", "comments", "leave a reply",
+    "leave a comment", "post a comment", "cancel reply", "teilen", "partager",
+    "compartir", "related", "related:", "loading", "loading...",
+)
+
+# Headings that open a block of other articles; everything after one of
+# these near the end of the body is dropped.
+RELATED_HEADINGS = (
+    "related articles", "related article", "related posts", "related stories",
+    "related news", "related content", "related coverage", "related reading",
+    "latest articles", "latest news", "latest posts", "latest stories",
+    "more from author", "more from this author", "more by this author",
+    "more stories", "more news", "more articles", "more on this story",
+    "more on this topic", "you may also like", "you might also like",
+    "you may like", "recommended", "recommended for you", "recommended stories",
+    "read next", "what to read next", "popular", "most popular", "most read",
+    "trending", "trending now", "don't miss", "top stories", "editor's picks",
+    "also read", "further reading", "leave a reply", "comments", "post navigation",
+    "mehr zum thema", "das könnte sie auch interessieren", "weitere artikel",
+    "meistgelesen", "lire aussi", "à lire aussi", "a lire aussi", "sur le même sujet",
+    "les plus lus", "dans la même rubrique", "te puede interesar", "más noticias",
+    "noticias relacionadas", "lo más leído", "también te puede interesar",
+)
+
+# Paragraphs that start with these and are short are links to other
+# articles or calls to action, not article text.
+LEAD_IN_PREFIXES = (
+    "read more:", "read more about", "read also:", "also read:", "read:", "related:",
+    "see also:", "watch:", "listen:", "more:", "recommended:", "click here",
+    "lesen sie auch", "lesen sie mehr", "mehr zum thema:", "auch interessant:",
+    "lire aussi", "à lire aussi", "a lire aussi", "voir aussi", "à voir aussi",
+    "leer más", "lee también", "lea también", "te puede interesar", "ver también",
+    "follow us on", "follow us", "like us on facebook", "sign up for", "sign up to",
+    "subscribe to", "subscribe now", "get our newsletter", "newsletter:",
+    "abonnieren sie", "jetzt abonnieren", "abonnez-vous", "inscrivez-vous",
+    "suscríbete", "síguenos", "folgen sie uns", "suivez-nous",
+    "we use cookies", "this website uses cookies", "this site uses cookies",
+    "by continuing to use", "diese website verwendet cookies", "ce site utilise des cookies",
+    "copyright ©", "copyright (c)", "©", "(c) copyright",
+)
+
+# Phrases that mark a whole short paragraph as a trailer wherever they appear.
+TRAILER_PHRASES = (
+    "all rights reserved", "alle rechte vorbehalten", "tous droits réservés",
+    "todos los derechos reservados", "this material may not be published, broadcast, rewritten",
+    "may not be published, broadcast, rewritten or redistributed",
+    "sign up for our newsletter", "subscribe to our newsletter",
+    "story continues below", "article continues below",
+)
+
+# Widget text that sits in site headers: weather and the site's "today".
+WEEKDAYS = (
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+    "montag", "dienstag", "mittwoch", "donnerstag", "freitag", "samstag", "sonntag",
+    "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche",
+    "lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo",
+)
