@@ -9,7 +9,6 @@ from newscrawl import __version__
 BOT_NAME = "newscrawl"  # the project name Scrapy reports
 SPIDER_MODULES = ["newscrawl.spiders"]  # where `scrapy crawl` finds spiders
 NEWSPIDER_MODULE = "newscrawl.spiders"  # where `scrapy genspider` puts new ones
-COMMANDS_MODULE = "newscrawl.commands"  # adds `scrapy extract` and `scrapy schema`
 
 # Identify ourselves honestly; sites can contact or block us by this name.
 USER_AGENT = f"newscrawl/{__version__} (+https://pypi.org/project/newscrawl/; news research crawler)"
@@ -50,3 +49,5 @@ NEWSCRAWL_VALIDATE_REQUIRED = ["headline", "body"]  # items missing any of these
 NEWSCRAWL_VALIDATE_MIN_BODY_CHARS = 200  # bodies shorter than this are dropped as "short_body"
 NEWSCRAWL_SUMMARY_ENABLED = True  # print a summary (pages, articles, skips by reason) when the crawl ends
 NEWSCRAWL_SUMMARY_FILE = None  # also write the summary as JSON to this path
+NEWSCRAWL_VALIDATE_ENABLED = True  # drop items without the required fields
+NEWSCRAWL_DEDUPE_ENABLED = True  # drop items whose canonical URL or body was already stored in this crawl

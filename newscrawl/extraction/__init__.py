@@ -2,7 +2,7 @@
 
 This package is a pure library: it never imports Scrapy, touches the
 network or reads the clock. The crawler calls :func:`extract`; so does
-``newscrawl extract`` on saved pages.
+``newscrawl extract`` on saved pages, and the quality benchmark.
 """
 
 from __future__ import annotations
@@ -22,12 +22,13 @@ class ExtractionResult:
     """What extraction made of one page.
 
     ``item`` is set for article pages; otherwise ``skip_reason`` says why
-    the page yields no article (``not_article``, ``no_body``, ``not_html``,
-    ...), for the crawl stats.
+    the page yields no article (``not_article``, ``no_body``, ``not_html``),
+    for the crawl stats.
     """
 
     item: Article | None = None
     skip_reason: str | None = None
+    detail: str | None = None
 
 
 def extract(
@@ -35,8 +36,42 @@ def extract(
     url: str,
     headers: Iterable[tuple[str, str]] | None = None,
     status: int = 200,
+    *,
+    force: bool = False,
 ) -> ExtractionResult:
-    """Extract the article from one page (placeholder until pages.py lands)."""
-    from newscrawl.extraction.pages import extract_page  # noqa: PLC0415
+    """Extract the article from one page, or say why there is none.
 
-    return extract_page(body, url, headers=headers, status=status)
+    With ``force``, a page that does not look like an article is extracted
+    anyway (its ``skip_reason`` is still reported); only a body that is not
+    HTML gives no item.
+    """
+    from web_poet.fields import item_from_fields_sync  # noqa: PLC0415
+
+    from newscrawl.extraction.pages import NotHtmlError, make_response, page_for  # noqa: PLC0415
+    from newscrawl.items import Article  # noqa: PLC0415
+
+    page = page_for(make_response(body, url, headers, status))
+    try:
+        reason = page.skip_reason()
+        if reason is not None and not force:
+            return ExtractionResult(skip_reason=reason)
+        item = item_from_fields_sync(page, item_cls=Article, skip_nonitem_fields=True)
+    except NotHtmlError as exc:
+        return ExtractionResult(skip_reason="not_html", detail=str(exc))
+    return ExtractionResult(item=item, skip_reason=reason)
+
+
+def extract_article_text(body: bytes, url: str) -> str:
+    """The article text as a reader sees it: dateline, then body (used by the benchmark).
+
+    Unlike :func:`extract`, this does not classify the page: it always
+    returns the best body it finds.
+    """
+    from newscrawl.extraction.pages import NotHtmlError, make_response, page_for  # noqa: PLC0415
+
+    page = page_for(make_response(body, url))
+    try:
+        dateline, body_text = page.dateline, page.body
+    except NotHtmlError:
+        return ""
+    return "\n\n".join(x for x in (dateline, body_text) if x)

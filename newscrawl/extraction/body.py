@@ -197,3 +197,44 @@ def clean_blocks(
             continue
         out.append(text)
     return out
+
+
+# How far above the text's common ancestor an <article> element may be.
+_ROOT_CLIMB = 4
+# Blocks shorter than this are too generic to locate in the page.
+_LOCATE_MIN_CHARS = 40
+
+
+def find_article_root(doc: HtmlElement, blocks: Sequence[str]) -> HtmlElement | None:
+    """The element of the original page that holds the article's text.
+
+    It is the nearest common ancestor of the page paragraphs that became
+    body blocks, widened to an enclosing ``<article>`` (or schema.org
+    Article) element a few levels up, so that figures next to the text
+    belong to it. ``None`` when no block can be located.
+    """
+    wanted = {b[:80] for b in blocks if len(b) >= _LOCATE_MIN_CHARS}
+    if not wanted:
+        return None
+    found = [
+        el
+        for el in doc.iter("p", "h2", "h3", "li", "blockquote")
+        if normalize_space(el.text_content())[:80] in wanted
+    ]
+    if not found:
+        return None
+    common = list(found[0].iterancestors())
+    for el in found[1:]:
+        ancestors = set(el.iterancestors())
+        common = [a for a in common if a in ancestors]
+    root = common[0] if common else found[0].getparent()
+    if root is None:
+        return None
+    climbed = root
+    for _ in range(_ROOT_CLIMB + 1):
+        if climbed is None or climbed.tag in ("body", "html"):
+            break
+        if climbed.tag == "article" or "Article" in (climbed.get("itemtype") or ""):
+            return climbed
+        climbed = climbed.getparent()
+    return root

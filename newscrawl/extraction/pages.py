@@ -1,19 +1,273 @@
-"""Page objects (placeholder: replaced by the generic article page)."""
+"""Page objects: one ``@field`` per Article field.
+
+:class:`GenericArticlePage` handles any outlet. It parses the page once,
+reads its metadata once (JSON-LD, meta tags, canonical link) and computes
+the body once; every field draws on those cached results. A site-specific
+page is a subclass registered with ``@handle_urls("outlet.com")`` that
+overrides only what differs (see CONVENTIONS.md §7).
+
+A page object is a pure function of its response: no clock, no network,
+no version stamp. Provenance is stamped later by the crawler.
+"""
 
 from __future__ import annotations
 
-from newscrawl.extraction import ExtractionResult
-from newscrawl.items import Article
+import re
+from email.utils import parsedate_to_datetime
+from typing import TYPE_CHECKING, Any
+
+import lxml.etree
+import lxml.html
+from web_poet import HttpResponse, WebPage, field
+from web_poet.utils import cached_method
+
+from newscrawl.extraction import authors as authors_mod
+from newscrawl.extraction import body as body_mod
+from newscrawl.extraction import captions as captions_mod
+from newscrawl.extraction import dates as dates_mod
+from newscrawl.extraction import headline as headline_mod
+from newscrawl.extraction import language as language_mod
+from newscrawl.extraction import metadata as metadata_mod
+from newscrawl.extraction.dateline import split_dateline
+from newscrawl.extraction.text import normalize_space
+from newscrawl.items import Article, Image
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from lxml.html import HtmlElement
+
+_PARSER = lxml.html.HTMLParser(
+    remove_comments=True, remove_pis=True, collect_ids=False, default_doctype=False
+)
+# JSON-LD @type values that make a page an article page.
+_ARTICLE_OG_TYPES = frozenset({"article", "news", "newsarticle", "blog", "blogposting"})
+# Teaser cards: a page with this many <article> elements is a listing.
+_LISTING_MIN_CARDS = 3
+# Below this many characters of body text a page without article markup is not an article.
+_MIN_UNMARKED_BODY = 500
+_BINARY_SNIFF = re.compile(rb"^\s*(?:%PDF|\x89PNG|GIF8|\xff\xd8\xff|PK\x03\x04|\x1f\x8b)")
 
 
-def extract_page(body, url, headers=None, status=200):  # type: ignore[no-untyped-def]
-    """Placeholder: every page with a <p> is an article whose body is its text."""
-    import lxml.html  # noqa: PLC0415
+class NotHtmlError(ValueError):
+    """The response body is not an HTML document."""
 
-    doc = lxml.html.document_fromstring(body)
-    paras = [p.text_content().strip() for p in doc.iter("p")]
-    paras = [p for p in paras if p]
-    if not paras or not doc.xpath("//article"):
-        return ExtractionResult(skip_reason="not_article")
-    title = doc.findtext(".//h1")
-    return ExtractionResult(item=Article(url=url, headline=title, body="\n\n".join(paras)))
+
+def parse_html(body: bytes | str) -> HtmlElement:
+    """Parse a page once, the way every extraction step expects it.
+
+    Comments and processing instructions are dropped at parse time: they
+    split text nodes and mislead the main-content search.
+    """
+    if isinstance(body, bytes) and _BINARY_SNIFF.match(body[:16]):
+        msg = "binary content (PDF, image or archive), not HTML"
+        raise NotHtmlError(msg)
+    if not body or not body.strip():
+        msg = "empty document"
+        raise NotHtmlError(msg)
+    try:
+        doc = lxml.html.document_fromstring(body, parser=_PARSER)
+    except ValueError:  # a str with an XML encoding declaration
+        doc = lxml.html.document_fromstring(
+            body.encode("utf-8") if isinstance(body, str) else body, parser=_PARSER
+        )
+    except lxml.etree.ParserError as exc:
+        raise NotHtmlError(str(exc) or "unparsable document") from exc
+    if doc.find("body") is None and doc.find("head") is None:
+        msg = "no <head> or <body>: not an HTML document"
+        raise NotHtmlError(msg)
+    return doc
+
+
+class GenericArticlePage(WebPage[Article]):
+    """The article on any news page, found without per-site rules."""
+
+    # -- cached page-wide computations ------------------------------------
+    @cached_method
+    def doc(self) -> HtmlElement:
+        """The parsed page (parsed once)."""
+        return parse_html(self.response.text)
+
+    @cached_method
+    def meta(self) -> metadata_mod.PageMetadata:
+        """JSON-LD, meta tags and canonical link, read once."""
+        return metadata_mod.parse_metadata(self.doc(), str(self.response.url))
+
+    @cached_method
+    def captions(self) -> list[str]:
+        """Every caption and credit text on the page (never body text)."""
+        return captions_mod.caption_texts(self.doc())
+
+    @cached_method
+    def blocks(self) -> list[str]:
+        """Clean body blocks, dateline still attached to the first one."""
+        tree = body_mod.prune_tree(self.doc())
+        raw = body_mod.main_text_blocks(tree, str(self.response.url))
+        return body_mod.clean_blocks(raw, headline=self.headline, captions=self.captions())
+
+    @cached_method
+    def dateline_and_blocks(self) -> tuple[str | None, list[str]]:
+        """The dateline split off the first block, and the body blocks."""
+        blocks = list(self.blocks())
+        if not blocks:
+            return None, blocks
+        dateline, rest = split_dateline(blocks[0])
+        if dateline is None:
+            return None, blocks
+        return dateline, ([rest] if rest else []) + blocks[1:]
+
+    @cached_method
+    def article_root(self) -> HtmlElement | None:
+        """The element of the page that holds the article's text."""
+        return body_mod.find_article_root(self.doc(), self.blocks())
+
+    @cached_method
+    def dates(self) -> dates_mod.DateResult:
+        """Publication and modification dates, with their source."""
+        return dates_mod.find_dates(
+            self.doc(),
+            self.meta(),
+            str(self.response.url),
+            article_root=self.article_root(),
+            response_date=self.response_date(),
+        )
+
+    def response_date(self) -> datetime | None:
+        """The response's Date header, to resolve relative dates against."""
+        value = self.response.headers.get("Date")
+        if not value:
+            return None
+        try:
+            return parsedate_to_datetime(value)
+        except (TypeError, ValueError):
+            return None
+
+    # -- classification ---------------------------------------------------------
+    def skip_reason(self) -> str | None:
+        """Why this page holds no article (``not_article``, ``no_body``), or None."""
+        meta = self.meta()
+        doc = self.doc()
+        og_type = (meta.first("og:type") or "").lower()
+        marked = (
+            meta.article_ld is not None
+            or og_type in _ARTICLE_OG_TYPES
+            or meta.first("article:published_time") is not None
+            or bool(doc.xpath("//*[@itemprop='articleBody']"))
+        )
+        cards = len(doc.xpath("//article"))
+        text = self.body
+        if not marked and (cards >= _LISTING_MIN_CARDS or og_type == "website"):
+            return "not_article"
+        if not text:
+            return "no_body"
+        if not marked and len(text) < _MIN_UNMARKED_BODY:
+            return "not_article"
+        return None
+
+    # -- fields -------------------------------------------------------------------
+    @field
+    def url(self) -> str:
+        return str(self.response.url)
+
+    @field
+    def canonical_url(self) -> str | None:
+        return metadata_mod.canonical_url(self.meta(), str(self.response.url))
+
+    @field(cached=True)
+    def headline(self) -> str | None:
+        return headline_mod.clean_headline(self.meta(), self.doc(), self.site_name)
+
+    @field
+    def dateline(self) -> str | None:
+        return self.dateline_and_blocks()[0]
+
+    @field
+    def date_published(self) -> str | None:
+        return self.dates().published
+
+    @field
+    def date_published_raw(self) -> str | None:
+        return self.dates().published_raw
+
+    @field
+    def date_published_source(self) -> str | None:
+        return self.dates().source
+
+    @field
+    def date_modified(self) -> str | None:
+        return self.dates().modified
+
+    @field
+    def authors(self) -> list[str]:
+        meta = self.meta()
+        if meta.article_ld is not None:
+            names = authors_mod.clean_authors(metadata_mod.ld_names(meta.article_ld.get("author")))
+            if names:
+                return names
+        raw = [v for key in ("author", "article:author", "dc.creator", "sailthru.author", "parsely-author")
+               for v in meta.meta.get(key, [])]
+        names = authors_mod.clean_authors(v for v in raw if "://" not in v)
+        if names:
+            return names
+        byline = authors_mod.find_byline(self.article_root(), self.doc())
+        return authors_mod.authors_from_byline(byline) if byline else []
+
+    @field
+    def language(self) -> str | None:
+        return language_mod.detect_language(self.meta(), self.body)
+
+    @field(cached=True)
+    def site_name(self) -> str | None:
+        return metadata_mod.site_name(self.meta())
+
+    @field
+    def section(self) -> str | None:
+        return metadata_mod.section(self.meta())
+
+    @field
+    def tags(self) -> list[str]:
+        return metadata_mod.tags(self.meta())
+
+    @field
+    def description(self) -> str | None:
+        value = metadata_mod.description(self.meta())
+        return normalize_space(value) if value else None
+
+    @field(cached=True)
+    def body(self) -> str | None:
+        blocks = self.dateline_and_blocks()[1]
+        return "\n\n".join(blocks) or None
+
+    @field
+    def images(self) -> list[Image]:
+        root = self.article_root()
+        if root is None:
+            return []
+        return captions_mod.extract_images(root, str(self.response.url))
+
+    @field
+    def is_accessible_for_free(self) -> bool | None:
+        return metadata_mod.is_accessible_for_free(self.meta())
+
+    @field
+    def fetched_at(self) -> str | None:
+        return None  # stamped by the crawler (ProvenanceMiddleware), never by the page
+
+    @field
+    def extractor_version(self) -> str | None:
+        return None  # stamped by the crawler, so fixtures do not change with each release
+
+
+def make_response(
+    body: bytes, url: str, headers: Any = None, status: int = 200
+) -> HttpResponse:
+    """A web-poet response from raw parts (the same object fixtures store)."""
+    return HttpResponse(url=url, body=body, status=status, headers=list(headers or []))
+
+
+def page_for(response: HttpResponse) -> GenericArticlePage:
+    """The page object registered for the response's URL (generic by default)."""
+    from web_poet import default_registry  # noqa: PLC0415
+
+    page_cls = default_registry.page_cls_for_item(str(response.url), Article) or GenericArticlePage
+    return page_cls(response=response)

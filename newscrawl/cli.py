@@ -1,0 +1,143 @@
+"""The ``newscrawl`` command: offline extraction and the item schema.
+
+Crawling is ``scrapy crawl news`` (see the README); this command covers
+what needs no crawl.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from newscrawl import __version__
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+# Inputs larger than this are refused (the crawler's DOWNLOAD_MAXSIZE default).
+MAX_INPUT_BYTES = 10 * 1024 * 1024
+
+
+class InputError(Exception):
+    """One input cannot be extracted; the message names the problem."""
+
+
+def read_input(source: str, max_bytes: int = MAX_INPUT_BYTES) -> bytes:
+    """The raw page bytes of ``source`` (a path, ``.html.gz``, or ``-`` for stdin)."""
+    try:
+        if source == "-":
+            data = sys.stdin.buffer.read(max_bytes + 1)
+        else:
+            path = Path(source)
+            if path.is_dir():
+                raise InputError("is a directory")
+            with path.open("rb") as fh:
+                data = fh.read(max_bytes + 1)
+    except OSError as exc:
+        raise InputError(exc.strerror or str(exc)) from exc
+    if data[:2] == b"\x1f\x8b":
+        try:
+            with gzip.GzipFile(fileobj=__import__("io").BytesIO(data)) as gz:
+                data = gz.read(max_bytes + 1)
+        except (OSError, EOFError) as exc:
+            raise InputError(f"corrupt gzip data ({exc})") from exc
+    if len(data) > max_bytes:
+        raise InputError(f"larger than {max_bytes // (1024 * 1024)} MiB (--max-bytes)")
+    if not data.strip():
+        raise InputError("empty file")
+    return data
+
+
+def _url_for(source: str, url: str | None) -> str:
+    if url:
+        return url
+    if source == "-":
+        return "file:///dev/stdin"
+    return Path(source).resolve().as_uri()
+
+
+def extract_one(source: str, url: str | None, max_bytes: int) -> dict[str, Any]:
+    """Extract one input into a JSON-ready dict (item fields plus ``source``)."""
+    from itemadapter import ItemAdapter  # noqa: PLC0415
+
+    from newscrawl.extraction import extract  # noqa: PLC0415
+
+    data = read_input(source, max_bytes)
+    result = extract(data, _url_for(source, url), force=True)
+    if result.item is None:
+        raise InputError(f"not HTML ({result.detail or result.skip_reason})")
+    record = ItemAdapter(result.item).asdict()
+    record["source"] = source
+    return record
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    failed = 0
+    out = sys.stdout
+    for source in args.paths:
+        try:
+            record = extract_one(source, args.url, args.max_bytes)
+        except InputError as exc:
+            failed += 1
+            print(f"newscrawl extract: {source}: {exc}", file=sys.stderr)
+            continue
+        out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        out.flush()
+    return 1 if failed else 0
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    from newscrawl import schema  # noqa: PLC0415
+
+    if args.markdown:
+        print(schema.markdown_table())
+    else:
+        print(json.dumps(schema.json_schema(), indent=2, ensure_ascii=False))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="newscrawl",
+        description="newscrawl: clean news articles from HTML. Crawl with `scrapy crawl news`; "
+        "extract saved pages and print the item schema with this command.",
+    )
+    parser.add_argument("--version", action="version", version=f"newscrawl {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser(
+        "extract",
+        help="extract articles from saved pages into JSON lines",
+        description="Run newscrawl's extraction on saved pages and print one JSON line per "
+        "input, in order: every article field plus `source` (the path as given). An input "
+        "that cannot be read or is not HTML gets a one-line error on stderr; the others are "
+        "still extracted, and the exit status is 1.",
+    )
+    p.add_argument("paths", nargs="+", metavar="PATH", help="a .html or .html.gz file, or - for stdin")
+    p.add_argument("--url", help="the page's URL (resolves relative links; default: the file's file:// URL)")
+    p.add_argument("--max-bytes", type=int, default=MAX_INPUT_BYTES,
+                   help="refuse inputs larger than this (default: %(default)s)")
+    p.set_defaults(func=cmd_extract)
+
+    p = sub.add_parser(
+        "schema",
+        help="print the JSON Schema of an output line",
+        description="Print the JSON Schema of one line of newscrawl's JSONL output, "
+        "generated from the Article item class and its field docs.",
+    )
+    p.add_argument("--markdown", action="store_true", help="print the README's field table instead")
+    p.set_defaults(func=cmd_schema)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return int(args.func(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

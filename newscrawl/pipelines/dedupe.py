@@ -1,0 +1,58 @@
+"""De-duplication within a crawl: by canonical URL and by body text."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import TYPE_CHECKING, Any
+
+from scrapy.exceptions import DropItem, NotConfigured
+
+from newscrawl.extraction.text import normalize_space
+from newscrawl.items import Article
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+    from scrapy.statscollectors import StatsCollector
+    from typing_extensions import Self
+
+
+def body_fingerprint(body: str) -> str:
+    """A fingerprint of the body text that ignores whitespace and case."""
+    return hashlib.sha1(normalize_space(body).lower().encode("utf-8")).hexdigest()
+
+
+def url_key(item: Article) -> str:
+    """The URL that identifies the article: canonical when the page gives one."""
+    return (item.canonical_url or item.url).rstrip("/")
+
+
+class DedupePipeline:
+    """Drops an article already stored in this crawl (same canonical URL or same body)."""
+
+    def __init__(self, stats: StatsCollector) -> None:
+        self.stats = stats
+        self.urls: set[str] = set()
+        self.bodies: set[str] = set()
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        if not crawler.settings.getbool("NEWSCRAWL_DEDUPE_ENABLED", True):
+            raise NotConfigured("NEWSCRAWL_DEDUPE_ENABLED is off")
+        assert crawler.stats is not None
+        return cls(crawler.stats)
+
+    def process_item(self, item: Any, spider: Any = None) -> Any:
+        if not isinstance(item, Article):
+            return item
+        key = url_key(item)
+        if key in self.urls:
+            self.stats.inc_value("newscrawl/dropped/duplicate_url")
+            raise DropItem(f"duplicate_url: {item.url}")
+        fingerprint = body_fingerprint(item.body or "")
+        if item.body and fingerprint in self.bodies:
+            self.stats.inc_value("newscrawl/dropped/duplicate_body")
+            raise DropItem(f"duplicate_body: {item.url}")
+        self.urls.add(key)
+        if item.body:
+            self.bodies.add(fingerprint)
+        return item
