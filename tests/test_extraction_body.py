@@ -1,0 +1,152 @@
+"""Body extraction: pruning furniture, trafilatura, paragraph-level cleaning."""
+
+from __future__ import annotations
+
+import lxml.html
+import pytest
+
+from newscrawl.extraction import body
+from newscrawl.extraction.vocabulary import boilerplate
+
+PROSE = (
+    "The city council voted on Tuesday to extend the tram line to the northern suburbs, "
+    "ending a debate that had run for more than a decade and divided residents. "
+)
+
+
+def _doc(html: str) -> lxml.html.HtmlElement:
+    return lxml.html.document_fromstring(html)
+
+
+def _page(article: str, extra: str = "") -> str:
+    return f"""<html><head><title>T</title></head><body>
+    <header><div class="td-header-date">Monday, January 20, 2025</div><nav><a href="/">Home</a></nav></header>
+    <main><article><h1>Tram line extended</h1><div class="entry-content">{article}</div></article>{extra}</main>
+    <footer>Copyright 2025 Example News. All rights reserved.</footer></body></html>"""
+
+
+def _body(html: str) -> list[str]:
+    tree = body.prune_tree(_doc(html))
+    return body.clean_blocks(body.main_text_blocks(tree, "https://example.com/a"))
+
+
+def test_shortcodes_and_source_link_are_removed() -> None:
+    """Unrendered [ad_N] shortcodes and a "Source link" trailer never reach the body."""
+    html = _page(
+        f"<p>[ad_1]</p><p>{PROSE * 2}</p><p>{PROSE}Second paragraph.</p><p>[ad_2]</p>"
+        '<p><a href="https://wire.example/x">Source link</a></p>'
+    )
+    blocks = _body(html)
+    assert blocks == [normalize(PROSE * 2), normalize(PROSE + "Second paragraph.")]
+
+
+def normalize(text: str) -> str:
+    return " ".join(text.split())
+
+
+def test_inline_shortcode_is_stripped_from_a_paragraph() -> None:
+    """A shortcode inside a paragraph is cut out and the paragraph kept."""
+    assert body.clean_blocks([f"[ad_3] {PROSE}"]) == [normalize(PROSE)]
+
+
+def test_related_articles_block_after_the_text_is_cut() -> None:
+    """A "Related Articles" heading late in the text ends the body, teasers included."""
+    blocks = [PROSE, PROSE + "2", PROSE + "3", "Related Articles", "Teaser one headline", "Teaser two"]
+    assert body.clean_blocks(blocks) == [normalize(PROSE), normalize(PROSE + "2"), normalize(PROSE + "3")]
+
+
+def test_related_heading_early_is_dropped_alone() -> None:
+    """A related-links heading near the start is dropped without cutting the article."""
+    blocks = ["Related", PROSE, PROSE + "2"]
+    assert body.clean_blocks(blocks) == [normalize(PROSE), normalize(PROSE + "2")]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Advertisement", "Anzeige", "Publicité", "Publicidad", "Story continues below advertisement",
+        "Read more: Council approves budget", "Lesen Sie auch: Die Bahn streikt", "Lire aussi : la grève",
+        "Leer más: la huelga", "Follow us on Twitter", "Sign up for our newsletter",
+        "© 2025 Example Media. All rights reserved.", "Source link",
+    ],
+)
+def test_boilerplate_lines_in_four_languages_are_dropped(line: str) -> None:
+    """Ad labels, read-more lead-ins, newsletter prompts and copyright lines are not article text."""
+    assert body.clean_blocks([PROSE, line, PROSE + "2"]) == [normalize(PROSE), normalize(PROSE + "2")]
+
+
+def test_ordinary_sentences_mentioning_boilerplate_words_are_kept() -> None:
+    """A long paragraph that merely mentions advertising or newsletters stays."""
+    text = ("Advertisement revenue at the paper fell by a third, the publisher said, and the "
+            "newsletter team was cut as the company sought to read more into reader data.") * 2
+    assert body.clean_blocks([text]) == [normalize(text)]
+
+
+def test_caption_and_headline_are_not_body() -> None:
+    """Paragraphs equal to a caption, and a leading copy of the headline, are dropped."""
+    blocks = ["Tram line extended", "Michelle Bachelet (Mahmud Hossain Opu/AP)", PROSE]
+    cleaned = body.clean_blocks(
+        blocks, headline="Tram line extended", captions=["Michelle Bachelet (Mahmud Hossain Opu/AP)"]
+    )
+    assert cleaned == [normalize(PROSE)]
+
+
+def test_share_bar_author_box_and_comment_form_are_pruned() -> None:
+    """Share bars, author boxes and comment forms are removed before the main-content search."""
+    html = _page(
+        f"<p>{PROSE * 2}</p><div class='share-buttons'>Share on Facebook Tweet WhatsApp</div>"
+        f"<p>{PROSE}End.</p><div class='author-box'>Jane writes about transport for the paper since 2001.</div>",
+        extra="<div id='respond' class='comment-respond'><h3>Leave a Reply</h3><form><textarea></textarea></form></div>",
+    )
+    text = " ".join(_body(html))
+    assert "Share on Facebook" not in text
+    assert "writes about transport" not in text
+    assert "Leave a Reply" not in text
+    assert text.endswith("End.")
+
+
+def test_layout_class_naming_sidebar_does_not_remove_the_article() -> None:
+    """A wrapper whose class mentions 'sidebar' but holds the article's prose is kept."""
+    html = f"""<html><body><div class="container has-sidebar penci_sidebar">
+      <article><h1>H</h1><p>{PROSE * 2}</p><p>{PROSE * 2}</p><p>{PROSE * 2}</p></article>
+      <div class="sidebar"><p>Popular: something else entirely that is long enough to be prose, yes indeed it is.</p></div>
+    </div></body></html>"""
+    tree = body.prune_tree(_doc(html))
+    assert PROSE.strip()[:50] in tree.text_content()
+    assert "Popular: something" not in tree.text_content()
+
+
+def test_captions_are_pruned_from_the_text() -> None:
+    """figcaption and WordPress caption text never become body paragraphs."""
+    html = _page(
+        f"<p>{PROSE * 2}</p><figure><img src='a.jpg' alt='x'><figcaption>Crowds at the station (Photo: J. Doe)</figcaption></figure>"
+        f"<div class='wp-caption'><img src='b.jpg'><p class='wp-caption-text'>The new tram</p></div><p>{PROSE}</p>"
+    )
+    text = " ".join(_body(html))
+    assert "Crowds at the station" not in text
+    assert "The new tram" not in text
+
+
+def test_html_comments_do_not_split_the_article() -> None:
+    """Comments inside the article are dropped at parse time and do not hide paragraphs."""
+    from newscrawl.extraction.pages import parse_html  # noqa: PLC0415
+
+    paras = "".join(f"<p>{PROSE}Paragraph {i}.</p><!-- ad slot {i} -->" for i in range(8))
+    doc = parse_html(_page(paras).encode())
+    text = " ".join(body.clean_blocks(body.main_text_blocks(body.prune_tree(doc), None)))
+    assert all(f"Paragraph {i}." in text for i in range(8))
+
+
+def test_find_article_root_is_the_article_element() -> None:
+    """The article root is the <article> holding the text, so its figures belong to it."""
+    html = _page(f"<p>{PROSE * 2}</p><p>{PROSE}Two.</p>")
+    doc = _doc(html)
+    root = body.find_article_root(doc, [normalize(PROSE * 2), normalize(PROSE + "Two.")])
+    assert root is not None
+    assert root.tag == "article"
+
+
+def test_empty_vocabulary_group_is_refused() -> None:
+    """Building a matcher from an empty vocabulary group is an error, not a silent no-op."""
+    with pytest.raises(ValueError, match="empty"):
+        boilerplate.alt(())
