@@ -51,6 +51,9 @@ _TRAILERS = frozenset(bp.TRAILER_LINES)
 _RELATED = frozenset(bp.RELATED_HEADINGS)
 _LEAD_IN_RE = re.compile(r"^(?:" + bp.alt(bp.LEAD_IN_PREFIXES) + r")", re.IGNORECASE)
 _TRAILER_PHRASE_RE = re.compile(bp.alt(bp.TRAILER_PHRASES), re.IGNORECASE)
+_DATE_WORDS = frozenset(bp.MONTHS + bp.WEEKDAYS + bp.DATE_LINE_FILLERS + bp.DATE_LINE_PREFIXES)
+_DATE_PREFIX_RE = re.compile(r"^(?:" + bp.alt(bp.DATE_LINE_PREFIXES) + r")\b", re.IGNORECASE)
+_DATE_TOKEN_RE = re.compile(r"[^\W\d_][\w.'-]*|\d+", re.UNICODE)
 _STRIP_CHARS = " \t\n\r.:;,!|–—-•·»«›‹>*#\u00a0"
 _HIDDEN_STYLE_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 
@@ -58,6 +61,8 @@ _HIDDEN_STYLE_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.
 _PROSE_CHARS = 120
 # An element holding more than this share of the page's prose is never pruned.
 _KEEP_PROSE_SHARE = 0.5
+# A date line ("Updated at 1:23 p.m.") is never longer than this.
+_MAX_DATE_LINE_CHARS = 80
 # A short paragraph that is a call to action, not article text.
 _MAX_LEAD_IN_CHARS = 160
 # Where a "Related Articles" heading may cut the body: past this share of the text.
@@ -193,10 +198,24 @@ def clean_blocks(
             _LEAD_IN_RE.match(text) or _TRAILER_PHRASE_RE.search(text)
         ):
             continue
+        if len(text) <= _MAX_DATE_LINE_CHARS and is_date_line(text):
+            continue
+        if len(text) <= _MAX_LEAD_IN_CHARS and "©" in text:
+            continue  # a photo or copyright credit line
         if out and out[-1] == text:
             continue
         out.append(text)
     return out
+
+
+def is_date_line(text: str) -> bool:
+    """True for a line that only says when: "Updated at 1:23 p.m.", "Monday, 22 January 2018 at 0:13"."""
+    tokens = _DATE_TOKEN_RE.findall(text.lower())
+    if not tokens or not any(t.isdigit() for t in tokens):
+        return False
+    if _DATE_PREFIX_RE.match(text):
+        return True
+    return all(t.isdigit() or t.strip(".") in _DATE_WORDS or t in _DATE_WORDS for t in tokens)
 
 
 # How far above the text's common ancestor an <article> element may be.

@@ -46,6 +46,8 @@ BLOCK_TOKENS = (
     "ad", "ads", "advert", "adverts", "advertisement", "adsbygoogle", "ad-slot",
     "adslot", "dfp", "gpt-ad", "spot-img", "spot_img", "sponsored", "promo",
     "promotion", "newsletter", "subscribe", "subscription", "signup", "paywall-promo",
+    # headline block furniture: standfirst/dek (the summary under the headline)
+    "dek", "standfirst", "subheadline", "sub-headline", "article-summary", "kicker",
     # tags and meta lists under the article
     "tags", "tag-list", "post-tags", "entry-tags", "tagcloud", "print",
 )
@@ -95,6 +97,8 @@ RELATED_HEADINGS = (
     "read next", "what to read next", "popular", "most popular", "most read",
     "trending", "trending now", "don't miss", "top stories", "editor's picks",
     "also read", "further reading", "leave a reply", "comments", "post navigation",
+    "tags", "tagged", "tagged with", "filed under", "topics", "related topics",
+    "schlagwörter", "themen", "mots-clés", "mots clés", "etiquetas", "temas",
     "mehr zum thema", "das könnte sie auch interessieren", "weitere artikel",
     "meistgelesen", "lire aussi", "à lire aussi", "a lire aussi", "sur le même sujet",
     "les plus lus", "dans la même rubrique", "te puede interesar", "más noticias",
@@ -127,10 +131,37 @@ TRAILER_PHRASES = (
     "story continues below", "article continues below",
 )
 
+# Lines that only say when the article was published or updated.
+DATE_LINE_PREFIXES = (
+    "updated", "last updated", "published", "posted", "posted on", "first published",
+    "aktualisiert", "veröffentlicht", "stand", "mis à jour", "publié", "publié le",
+    "actualizado", "publicado", "atualizado", "publicado em",
+)
+
+# Words that may stand in a date line besides numbers, months and weekdays.
+DATE_LINE_FILLERS = (
+    "at", "on", "am", "pm", "a.m.", "p.m.", "et", "est", "edt", "gmt", "utc", "bst", "cet",
+    "cest", "pst", "pdt", "de", "às", "um", "uhr", "le", "à", "h", "the", "of", "a", "las",
+    "del", "el", "by", "min", "read", "minutes", "minute", "ago", "hours", "hour",
+)
+
+MONTHS = (
+    "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug",
+    "sep", "sept", "oct", "nov", "dec", "januar", "februar", "märz", "mai", "juni", "juli",
+    "oktober", "dezember", "janvier", "février", "mars", "avril", "juin", "juillet", "août",
+    "septembre", "octobre", "novembre", "décembre", "enero", "febrero", "marzo", "abril",
+    "mayo", "junio", "julio", "agosto", "septiembre", "octubre", "noviembre", "diciembre",
+    "janeiro", "fevereiro", "março", "maio", "junho", "julho", "setembro", "outubro",
+    "novembro", "dezembro",
+)
+
 # Widget text that sits in site headers: weather and the site's "today".
 WEEKDAYS = (
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
     "montag", "dienstag", "mittwoch", "donnerstag", "freitag", "samstag", "sonntag",
     "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche",
     "lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo",
+    "segunda-feira", "terça-feira", "quarta-feira", "quinta-feira", "sexta-feira",
+    "mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun",
 )
