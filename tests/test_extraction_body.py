@@ -150,3 +150,30 @@ def test_empty_vocabulary_group_is_refused() -> None:
     """Building a matcher from an empty vocabulary group is an error, not a silent no-op."""
     with pytest.raises(ValueError, match="empty"):
         boilerplate.alt(())
+
+
+def test_article_split_into_sibling_chunks_is_read_whole() -> None:
+    """An article rendered as several same-class sibling blocks between ads is read in full."""
+    chunks = "".join(
+        f"<div class='story-chunk body'><p>{PROSE}Chunk {i} first.</p><p>{PROSE}Chunk {i} second.</p></div>"
+        f"<div class='ad-break'>Advertisement</div>"
+        for i in range(4)
+    )
+    html = f"<html><body><article><h1>H</h1><div class='chunks'>{chunks}</div></article></body></html>"
+    doc = _doc(html)
+    text = " ".join(body.extract_blocks(doc, None))
+    for i in range(4):
+        assert f"Chunk {i} first." in text
+        assert f"Chunk {i} second." in text
+    assert text.index("Chunk 0 first.") < text.index("Chunk 3 second.")
+    assert "Advertisement" not in text
+
+
+def test_date_lines_are_not_body() -> None:
+    """Lines that only give a date or an update time are dropped; sentences with dates stay."""
+    assert body.is_date_line("Updated at 1:23 p.m.")
+    assert body.is_date_line("segunda-feira, 22 de janeiro de 2018 às 0:13")
+    assert body.is_date_line("Monday, January 20, 2025")
+    assert not body.is_date_line("On Monday, January 20, 2025, the council met again.")
+    assert body.is_date_line("Last updated: 7 Sept 2022, 10:15 GMT")
+    assert not body.is_date_line("Published reports say 12 people died.")

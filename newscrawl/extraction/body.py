@@ -7,6 +7,8 @@ Three steps, each a plain function:
    header widgets, ad slots, captions) from a copy of the parsed page;
 2. :func:`main_text_blocks` runs trafilatura on the pruned tree and turns
    its output into text blocks (paragraphs, subheadings, list items);
+   :func:`add_sibling_chunks` adds parts of an article split into sibling
+   containers that trafilatura missed;
 3. :func:`clean_blocks` drops what is left of boilerplate at paragraph
    level: unrendered shortcodes (``[ad_1]``), "Source link" trailers,
    "Read more" lead-ins, advertisement labels, copyright lines, and a
@@ -51,8 +53,9 @@ _TRAILERS = frozenset(bp.TRAILER_LINES)
 _RELATED = frozenset(bp.RELATED_HEADINGS)
 _LEAD_IN_RE = re.compile(r"^(?:" + bp.alt(bp.LEAD_IN_PREFIXES) + r")", re.IGNORECASE)
 _TRAILER_PHRASE_RE = re.compile(bp.alt(bp.TRAILER_PHRASES), re.IGNORECASE)
-_DATE_WORDS = frozenset(bp.MONTHS + bp.WEEKDAYS + bp.DATE_LINE_FILLERS + bp.DATE_LINE_PREFIXES)
-_DATE_PREFIX_RE = re.compile(r"^(?:" + bp.alt(bp.DATE_LINE_PREFIXES) + r")\b", re.IGNORECASE)
+_DATE_WORDS = frozenset(
+    w for phrase in bp.MONTHS + bp.WEEKDAYS + bp.DATE_LINE_FILLERS + bp.DATE_LINE_PREFIXES for w in phrase.split()
+)
 _DATE_TOKEN_RE = re.compile(r"[^\W\d_][\w.'-]*|\d+", re.UNICODE)
 _STRIP_CHARS = " \t\n\r.:;,!|–—-•·»«›‹>*#\u00a0"
 _HIDDEN_STYLE_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
@@ -213,8 +216,6 @@ def is_date_line(text: str) -> bool:
     tokens = _DATE_TOKEN_RE.findall(text.lower())
     if not tokens or not any(t.isdigit() for t in tokens):
         return False
-    if _DATE_PREFIX_RE.match(text):
-        return True
     return all(t.isdigit() or t.strip(".") in _DATE_WORDS or t in _DATE_WORDS for t in tokens)
 
 
@@ -257,3 +258,97 @@ def find_article_root(doc: HtmlElement, blocks: Sequence[str]) -> HtmlElement | 
             return climbed
         climbed = climbed.getparent()
     return root
+
+
+# How many levels above the text's common ancestor to look for sibling chunks.
+_CHUNK_CLIMB = 3
+# Text elements read from a sibling chunk.
+_CHUNK_TEXT_TAGS = ("p", "h2", "h3", "h4", "blockquote", "li", "pre")
+# A chunk element mostly made of link text is navigation, not prose.
+_MAX_LINK_SHARE = 0.5
+
+
+def _locate(tree: HtmlElement, blocks: Sequence[str]) -> list[HtmlElement]:
+    """Elements of ``tree`` whose text is one of ``blocks`` (by an 80-character prefix)."""
+    wanted = {b[:80] for b in blocks if len(b) >= _LOCATE_MIN_CHARS}
+    if not wanted:
+        return []
+    return [
+        el
+        for el in tree.iter("p", "h2", "h3", "li", "blockquote")
+        if normalize_space(el.text_content())[:80] in wanted
+    ]
+
+
+def _common_ancestor(found: Sequence[HtmlElement]) -> HtmlElement | None:
+    common = list(found[0].iterancestors())
+    for el in found[1:]:
+        ancestors = set(el.iterancestors())
+        common = [a for a in common if a in ancestors]
+    return common[0] if common else None
+
+
+def _chunk_blocks(chunk: HtmlElement) -> list[str]:
+    """Text blocks of a sibling chunk: its top-level text elements, prose only."""
+    out = []
+    for el in chunk.iter(*_CHUNK_TEXT_TAGS):
+        if any(a.tag in _CHUNK_TEXT_TAGS for a in el.iterancestors() if a is not chunk):
+            continue  # nested in a text element already read
+        text = normalize_space(el.text_content())
+        if not text:
+            continue
+        links = sum(len(a.text_content()) for a in el.iter("a"))
+        if links > _MAX_LINK_SHARE * len(text):
+            continue
+        out.append(text)
+    return out
+
+
+def add_sibling_chunks(pruned: HtmlElement, blocks: list[str]) -> list[str]:
+    """Add the parts of an article split into sibling containers that trafilatura missed.
+
+    Some sites render one article as several sibling blocks with the same
+    markup (``<div class="body">`` after ``<div class="body">``, separated
+    by ads or embeds). trafilatura often keeps only one of them. When the
+    container of the extracted text (or one of its near ancestors) has
+    siblings with the same tag and class, their prose is added before or
+    after, in page order.
+    """
+    found = _locate(pruned, blocks)
+    if not found:
+        return blocks
+    node = _common_ancestor(found) if len(found) > 1 else found[0].getparent()
+    for _ in range(_CHUNK_CLIMB):
+        if node is None or node.tag in ("body", "html"):
+            return blocks
+        parent = node.getparent()
+        cls = node.get("class")
+        if parent is not None and cls:
+            twins = [s for s in parent if s is not node and s.tag == node.tag and s.get("class") == cls]
+            if twins:
+                before: list[str] = []
+                after: list[str] = []
+                seen = set(blocks)
+                position = before
+                for sibling in parent:
+                    if sibling is node:
+                        position = after
+                    elif sibling in twins:
+                        position.extend(b for b in _chunk_blocks(sibling) if b not in seen)
+                return before + blocks + after
+        node = parent
+    return blocks
+
+
+def extract_blocks(
+    doc: HtmlElement,
+    url: str | None,
+    *,
+    headline: str | None = None,
+    captions: Iterable[str] = (),
+) -> list[str]:
+    """The article's clean text blocks: prune, trafilatura, sibling chunks, cleaning."""
+    pruned = prune_tree(doc)
+    blocks = main_text_blocks(copy.deepcopy(pruned), url)
+    blocks = add_sibling_chunks(pruned, blocks)
+    return clean_blocks(blocks, headline=headline, captions=captions)

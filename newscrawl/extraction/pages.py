@@ -101,9 +101,9 @@ class GenericArticlePage(WebPage[Article]):
     @cached_method
     def blocks(self) -> list[str]:
         """Clean body blocks, dateline still attached to the first one."""
-        tree = body_mod.prune_tree(self.doc())
-        raw = body_mod.main_text_blocks(tree, str(self.response.url))
-        return body_mod.clean_blocks(raw, headline=self.headline, captions=self.captions())
+        return body_mod.extract_blocks(
+            self.doc(), str(self.response.url), headline=self.headline, captions=self.captions()
+        )
 
     @cached_method
     def dateline_and_blocks(self) -> tuple[str | None, list[str]]:

@@ -142,7 +142,7 @@ DATE_LINE_PREFIXES = (
 DATE_LINE_FILLERS = (
     "at", "on", "am", "pm", "a.m.", "p.m.", "et", "est", "edt", "gmt", "utc", "bst", "cet",
     "cest", "pst", "pdt", "de", "às", "um", "uhr", "le", "à", "h", "the", "of", "a", "las",
-    "del", "el", "by", "min", "read", "minutes", "minute", "ago", "hours", "hour",
+    "del", "el", "by", "min", "read", "last", "first", "time", "minutes", "minute", "ago", "hours", "hour",
 )
 
 MONTHS = (
