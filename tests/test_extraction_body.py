@@ -177,3 +177,15 @@ def test_date_lines_are_not_body() -> None:
     assert not body.is_date_line("On Monday, January 20, 2025, the council met again.")
     assert body.is_date_line("Last updated: 7 Sept 2022, 10:15 GMT")
     assert not body.is_date_line("Published reports say 12 people died.")
+
+
+def test_link_only_paragraphs_and_attribute_shortcodes_are_dropped() -> None:
+    """A paragraph that is only a link to another story, and [button ...][/button] shortcodes, go."""
+    html = _page(
+        f"<p>{PROSE * 2}</p><p><a href='/other'><strong>SEAN SPICER ELIMINATED FROM THE SHOW</strong></a></p>"
+        f"<p>{PROSE}Last.</p><p>[button link=\"/submit\" type=\"big\"] Send us YOUR review[/button]</p>"
+    )
+    text = " ".join(body.extract_blocks(_doc(html), None))
+    assert "SEAN SPICER" not in text
+    assert "[button" not in text and "[/button]" not in text
+    assert text.count("Last.") == 1

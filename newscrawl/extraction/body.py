@@ -48,6 +48,8 @@ _SHORTCODE_RE = re.compile(
     r"\[\s*/?\s*(?:" + bp.alt(bp.SHORTCODE_NAMES, escape=False) + r")\b[^\]\n]{0,200}\]",
     re.IGNORECASE,
 )
+# Any shortcode with attributes ([button link="..."]) or a closing tag ([/button]).
+_ATTR_SHORTCODE_RE = re.compile(r"\[/[a-z][a-z0-9_-]{1,30}\]|\[[a-z][a-z0-9_-]{1,30}\s+[a-z_-]+\s*=[^\]\n]{0,300}\]", re.IGNORECASE)
 _ONLY_SHORTCODES_RE = re.compile(r"^(?:\s*\[[^\]\n]{1,200}\]\s*)+$")
 _TRAILERS = frozenset(bp.TRAILER_LINES)
 _RELATED = frozenset(bp.RELATED_HEADINGS)
@@ -64,6 +66,9 @@ _HIDDEN_STYLE_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.
 _PROSE_CHARS = 120
 # An element holding more than this share of the page's prose is never pruned.
 _KEEP_PROSE_SHARE = 0.5
+# A paragraph this short that is (nearly) all link text is a teaser link.
+_MAX_LINK_PARAGRAPH_CHARS = 150
+_LINK_PARAGRAPH_SHARE = 0.9
 # A date line ("Updated at 1:23 p.m.") is never longer than this.
 _MAX_DATE_LINE_CHARS = 80
 # A short paragraph that is a call to action, not article text.
@@ -109,9 +114,19 @@ def prune_tree(doc: HtmlElement) -> HtmlElement:
         doomed.append(el)
     for el in tree.xpath(_CAPTION_XPATH):
         doomed.append(el)
+    doomed.extend(p for p in body.iter("p") if _is_link_paragraph(p))
     for el in doomed:
         _drop(el)
     return tree
+
+
+def _is_link_paragraph(p: HtmlElement) -> bool:
+    """A short paragraph that is all link: an inline teaser for another article."""
+    text = normalize_space(p.text_content())
+    if not text or len(text) > _MAX_LINK_PARAGRAPH_CHARS:
+        return False
+    links = sum(len(normalize_space(a.text_content())) for a in p.iter("a"))
+    return links >= _LINK_PARAGRAPH_SHARE * len(text)
 
 
 def _drop(el: HtmlElement) -> None:
@@ -182,7 +197,7 @@ def clean_blocks(
     seen_chars = 0
     for block in blocks:
         seen_chars += len(block)
-        text = _SHORTCODE_RE.sub("", block)
+        text = _ATTR_SHORTCODE_RE.sub("", _SHORTCODE_RE.sub("", block))
         if _ONLY_SHORTCODES_RE.match(text):
             continue
         text = normalize_space(text)

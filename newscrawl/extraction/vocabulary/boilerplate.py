@@ -109,6 +109,9 @@ RELATED_HEADINGS = (
 # articles or calls to action, not article text.
 LEAD_IN_PREFIXES = (
     "read more:", "read more about", "read also:", "also read:", "read:", "related:",
+    "don't miss", "don’t miss", "see more:", "more:", "watch more:", "recommended reading",
+    "have a tip?", "got a tip?", "get the latest", "tell us what you think",
+    "leggi anche", "leia também", "leia mais",
     "see also:", "watch:", "listen:", "more:", "recommended:", "click here",
     "lesen sie auch", "lesen sie mehr", "mehr zum thema:", "auch interessant:",
     "lire aussi", "à lire aussi", "a lire aussi", "voir aussi", "à voir aussi",
@@ -129,6 +132,9 @@ TRAILER_PHRASES = (
     "may not be published, broadcast, rewritten or redistributed",
     "sign up for our newsletter", "subscribe to our newsletter",
     "story continues below", "article continues below",
+    "follow him on twitter", "follow her on twitter", "follow them on twitter",
+    "follow us on twitter", "follow us on facebook", "delivered to your inbox",
+    "subscribe to our", "sign up for our", "by clicking here", "click here for more",
 )
 
 # Lines that only say when the article was published or updated.
