@@ -54,6 +54,10 @@ _ONLY_SHORTCODES_RE = re.compile(r"^(?:\s*\[[^\]\n]{1,200}\]\s*)+$")
 _TRAILERS = frozenset(bp.TRAILER_LINES)
 _RELATED = frozenset(bp.RELATED_HEADINGS)
 _LEAD_IN_RE = re.compile(r"^(?:" + bp.alt(bp.LEAD_IN_PREFIXES) + r")", re.IGNORECASE)
+_FOLLOW_RE = re.compile(
+    r"^(?:" + bp.alt(bp.FOLLOW_VERBS) + r")\b.{0,80}\b(?:on|auf|sur|en)\s+(?:" + bp.alt(bp.SOCIAL_NETWORKS) + r")\b",
+    re.IGNORECASE,
+)
 _TRAILER_PHRASE_RE = re.compile(bp.alt(bp.TRAILER_PHRASES), re.IGNORECASE)
 _DATE_WORDS = frozenset(
     w for phrase in bp.MONTHS + bp.WEEKDAYS + bp.DATE_LINE_FILLERS + bp.DATE_LINE_PREFIXES for w in phrase.split()
@@ -69,6 +73,9 @@ _KEEP_PROSE_SHARE = 0.5
 # A paragraph this short that is (nearly) all link text is a teaser link.
 _MAX_LINK_PARAGRAPH_CHARS = 150
 _LINK_PARAGRAPH_SHARE = 0.9
+# Short blocks above a repeated headline are its kicker or section label.
+_MAX_KICKER_BLOCKS = 2
+_MAX_KICKER_CHARS = 60
 # A date line ("Updated at 1:23 p.m.") is never longer than this.
 _MAX_DATE_LINE_CHARS = 80
 # A short paragraph that is a call to action, not article text.
@@ -210,10 +217,13 @@ def clean_blocks(
             continue
         if key in _TRAILERS or key in caption_keys:
             continue
-        if headline_key and key == headline_key and not out:
+        if headline_key and key == headline_key and len(out) <= _MAX_KICKER_BLOCKS and all(
+            len(b) <= _MAX_KICKER_CHARS for b in out
+        ):
+            out.clear()  # the headline, and any kicker or label above it, are not body
             continue
         if len(text) <= _MAX_LEAD_IN_CHARS and (
-            _LEAD_IN_RE.match(text) or _TRAILER_PHRASE_RE.search(text)
+            _LEAD_IN_RE.match(text) or _TRAILER_PHRASE_RE.search(text) or _FOLLOW_RE.match(text)
         ):
             continue
         if len(text) <= _MAX_DATE_LINE_CHARS and is_date_line(text):

@@ -78,6 +78,20 @@ class PageMetadata:
                     return text
         return None
 
+    def resolve(self, value: Any) -> Any:
+        """``value`` with JSON-LD ``{"@id": ...}`` references replaced by the objects they name.
+
+        Lists are resolved item by item; anything else is returned as is.
+        """
+        if isinstance(value, list):
+            return [self.resolve(v) for v in value]
+        if isinstance(value, dict) and "@id" in value and len(value) <= 2 and "name" not in value:
+            ref = value["@id"]
+            for obj in self.jsonld:
+                if obj is not value and obj.get("@id") == ref:
+                    return obj
+        return value
+
     def all(self, *keys: str) -> list[str]:
         """Every non-empty meta value among ``keys``, in key order then page order, cleaned as :meth:`first`."""
         out = []
@@ -284,7 +298,7 @@ def site_name(meta: PageMetadata) -> str | None:
     if name:
         return name
     if meta.article_ld is not None:
-        name = ld_text(meta.article_ld.get("publisher"))
+        name = ld_text(meta.resolve(meta.article_ld.get("publisher")))
         if name:
             return name
     return meta.first("application-name")

@@ -201,7 +201,7 @@ class GenericArticlePage(WebPage[Article]):
     def authors(self) -> list[str]:
         meta = self.meta()
         if meta.article_ld is not None:
-            names = authors_mod.clean_authors(metadata_mod.ld_names(meta.article_ld.get("author")))
+            names = authors_mod.clean_authors(metadata_mod.ld_names(meta.resolve(meta.article_ld.get("author"))))
             if names:
                 return names
         raw = [v for key in ("author", "article:author", "dc.creator", "sailthru.author", "parsely-author")

@@ -123,7 +123,23 @@ LEAD_IN_PREFIXES = (
     "we use cookies", "this website uses cookies", "this site uses cookies",
     "by continuing to use", "diese website verwendet cookies", "ce site utilise des cookies",
     "copyright ©", "copyright (c)", "©", "(c) copyright",
+    # paywall and account prompts
+    "get unlimited access", "already a subscriber", "already have an account",
+    "subscribe for", "start your free trial", "to continue reading", "continue reading with",
+    "this article is for subscribers", "this content is for subscribers", "become a member",
+    "bereits abonnent", "jetzt weiterlesen", "weiterlesen mit", "déjà abonné",
+    "ya eres suscriptor", "¿ya eres suscriptor", "ya tienes una cuenta",
+    # wire-service production credits under the story
+    "reporting by", "additional reporting by", "editing by", "writing by", "compiled by",
+    "mit material von", "avec afp", "con información de",
 )
+
+# Networks named in "Follow <site> on <network>" prompts.
+SOCIAL_NETWORKS = (
+    "google news", "twitter", "x", "facebook", "instagram", "telegram", "whatsapp",
+    "linkedin", "youtube", "tiktok", "threads", "bluesky", "mastodon", "flipboard",
+)
+FOLLOW_VERBS = ("follow", "folgen sie", "suivez", "síguenos en", "sigue a", "join")
 
 # Phrases that mark a whole short paragraph as a trailer wherever they appear.
 TRAILER_PHRASES = (
