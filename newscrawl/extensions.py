@@ -27,6 +27,10 @@ def summarize(stats: dict[str, Any]) -> dict[str, Any]:
     elapsed = float(stats.get("elapsed_time_seconds") or 0.0)
     pages = int(stats.get("downloader/response_count", 0))
     errors = _by_prefix(stats, "downloader/exception_type_count/")
+    robots = int(stats.get("robotstxt/forbidden", 0))
+    ignored = errors.pop("scrapy.exceptions.IgnoreRequest", 0) - robots  # robots.txt refusals are not errors
+    if ignored > 0:
+        errors["scrapy.exceptions.IgnoreRequest"] = ignored
     errors.update({f"http_{k}": v for k, v in _by_prefix(stats, "httperror/response_ignored_status_count/").items()})
     return {
         "finish_reason": stats.get("finish_reason"),
@@ -37,7 +41,7 @@ def summarize(stats: dict[str, Any]) -> dict[str, Any]:
         "discovered": _by_prefix(stats, "newscrawl/discovered/"),
         "pages_skipped": _by_prefix(stats, "newscrawl/skipped/"),
         "articles_dropped": _by_prefix(stats, "newscrawl/dropped/"),
-        "robots_forbidden": int(stats.get("robotstxt/forbidden", 0)),
+        "robots_forbidden": robots,
         "errors": errors,
         "log_errors": int(stats.get("log_count/ERROR", 0)),
     }

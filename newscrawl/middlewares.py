@@ -11,7 +11,6 @@ from newscrawl.items import Article
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Iterable
 
-    from scrapy import Spider
     from scrapy.crawler import Crawler
     from scrapy.http import Response
     from typing_extensions import Self
@@ -39,16 +38,14 @@ class ProvenanceMiddleware:
     def from_crawler(cls, crawler: Crawler) -> Self:
         return cls()
 
-    def process_spider_output(
-        self, response: Response, result: Iterable[Any], spider: Spider
-    ) -> Iterable[Any]:
+    def process_spider_output(self, response: Response, result: Iterable[Any]) -> Iterable[Any]:
         for obj in result:
             if isinstance(obj, Article):
                 stamp_provenance(obj, _fetched_at(response))
             yield obj
 
     async def process_spider_output_async(
-        self, response: Response, result: AsyncIterator[Any], spider: Spider
+        self, response: Response, result: AsyncIterator[Any]
     ) -> AsyncIterator[Any]:
         async for obj in result:
             if isinstance(obj, Article):

@@ -26,6 +26,9 @@ DOWNLOAD_TIMEOUT = 30  # give up on a response after this many seconds
 DOWNLOAD_MAXSIZE = 10 * 1024 * 1024  # skip responses over 10 MiB (news pages are far smaller)
 DOWNLOAD_WARNSIZE = 4 * 1024 * 1024  # log responses over 4 MiB
 RETRY_TIMES = 2  # retry transient failures (5xx, timeouts) twice
+DEPTH_LIMIT = 3  # link hops followed from a start page or a listed article (0 = unlimited)
+TELNETCONSOLE_ENABLED = False  # no debugging console on a port
+REMOTE_CONTROL_ENABLED = False  # no code-execution control server, no job files in the home folder
 COOKIES_ENABLED = False  # news pages do not need cookies; avoids consent-wall state
 
 # Pipelines: validate, then drop duplicates; feed exports write what passes.
