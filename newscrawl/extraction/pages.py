@@ -53,6 +53,20 @@ class NotHtmlError(ValueError):
     """The response body is not an HTML document."""
 
 
+def check_html_bytes(body: bytes) -> None:
+    """Refuse bodies that are plainly not HTML: known binary formats, NUL bytes, nothing at all."""
+    head = body[:1024]
+    if _BINARY_SNIFF.match(head):
+        msg = "binary content (PDF, image or archive), not HTML"
+        raise NotHtmlError(msg)
+    if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        msg = "binary content (NUL bytes), not HTML"
+        raise NotHtmlError(msg)
+    if not body.strip():
+        msg = "empty document"
+        raise NotHtmlError(msg)
+
+
 def parse_html(body: bytes | str) -> HtmlElement:
     """Parse a page once, the way every extraction step expects it.
 
@@ -86,6 +100,7 @@ class GenericArticlePage(WebPage[Article]):
     @cached_method
     def doc(self) -> HtmlElement:
         """The parsed page (parsed once)."""
+        check_html_bytes(bytes(self.response.body))
         return parse_html(self.response.text)
 
     @cached_method
