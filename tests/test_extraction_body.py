@@ -189,3 +189,16 @@ def test_link_only_paragraphs_and_attribute_shortcodes_are_dropped() -> None:
     assert "SEAN SPICER" not in text
     assert "[button" not in text and "[/button]" not in text
     assert text.count("Last.") == 1
+
+
+def test_teaser_excerpts_after_the_article_are_cut() -> None:
+    """Two or more long paragraphs cut off with an ellipsis are other posts' excerpts: the body ends before them."""
+    excerpt = PROSE * 2 + "and then the story goes on in a way the reader must click to …"
+    blocks = [PROSE * 2, PROSE + "End of the article.", excerpt, "Another title", excerpt.replace("city", "town")]
+    assert body.clean_blocks(blocks) == [normalize(PROSE * 2), normalize(PROSE + "End of the article.")]
+
+
+def test_one_trailing_ellipsis_is_the_authors_style() -> None:
+    """A single paragraph ending in an ellipsis stays: it is how the author wrote it."""
+    blocks = [PROSE * 2, PROSE * 2 + "and what happened next surprised everyone …", PROSE + "Then it ended."]
+    assert len(body.clean_blocks(blocks)) == 3

@@ -73,6 +73,10 @@ _KEEP_PROSE_SHARE = 0.5
 # A paragraph this short that is (nearly) all link text is a teaser link.
 _MAX_LINK_PARAGRAPH_CHARS = 150
 _LINK_PARAGRAPH_SHARE = 0.9
+# Teaser excerpts: this long, ending in an ellipsis, at least this many.
+_MIN_EXCERPT_CHARS = 200
+_MIN_EXCERPTS = 2
+_ELLIPSIS_END_RE = re.compile(r"(?:…|\.\.\.|\[…\]|\[\.\.\.\])\s*$")
 # Short blocks above a repeated headline are its kicker or section label.
 _MAX_KICKER_BLOCKS = 2
 _MAX_KICKER_CHARS = 60
@@ -233,7 +237,21 @@ def clean_blocks(
         if out and out[-1] == text:
             continue
         out.append(text)
-    return out
+    return cut_teaser_excerpts(out)
+
+
+def cut_teaser_excerpts(blocks: list[str]) -> list[str]:
+    """Cut a list of teaser excerpts that follows the article.
+
+    Excerpts of other posts are long paragraphs cut off with an ellipsis
+    ("... traçando um plano paralelo para …"). One such paragraph can be
+    an author's style; two or more are a teaser list, and the body ends
+    before the first of them.
+    """
+    cut = [i for i, b in enumerate(blocks) if len(b) >= _MIN_EXCERPT_CHARS and _ELLIPSIS_END_RE.search(b)]
+    if len(cut) >= _MIN_EXCERPTS and cut[0] > 0:
+        return blocks[: cut[0]]
+    return blocks
 
 
 def is_date_line(text: str) -> bool:
