@@ -138,6 +138,8 @@ def test_values_that_are_not_a_person_are_dropped(raw: str) -> None:
         ("LUDWIG VAN BEETHOVEN", "Ludwig van Beethoven"),
         ("J.R. SMITH", "J.R. Smith"),
         ("HENRY FORD III", "Henry Ford III"),
+        ("JOHN E SMITH", "John E Smith"),
+        ("JOSÉ GARCÍA Y PÉREZ", "José García y Pérez"),
     ],
 )
 def test_all_caps_names_are_recased(raw: str, name: str) -> None:

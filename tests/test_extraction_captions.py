@@ -54,6 +54,8 @@ def test_seed_caption_credit_in_parentheses() -> None:
         ("The crater (NASA via Getty Images)", ("The crater", "NASA via Getty Images")),
         ("The plant (Shutterstock)", ("The plant", "Shutterstock")),
         ("Flooded street (Jane Doe/The Guardian)", ("Flooded street", "Jane Doe/The Guardian")),
+        ("The rocket (Handout)", ("The rocket", "Handout")),
+        ("The minister (File/Reuters)", ("The minister", "File/Reuters")),
     ],
 )
 def test_parenthesised_credits(caption: str, expected: tuple[str, str]) -> None:
@@ -72,6 +74,8 @@ def test_parenthesised_credits(caption: str, expected: tuple[str, str]) -> None:
         "The delegates (from left)",
         "Officials meet (L-R)",
         "The new logo (pictured)",
+        "The minister (File photo of 2019)",
+        "A portrait (Malcolm X)",
     ],
 )
 def test_descriptive_parentheses_are_not_credits(caption: str) -> None:
@@ -117,6 +121,12 @@ def test_labelled_credit_after_the_caption(caption: str, expected: tuple[str, st
 def test_caption_that_is_only_a_credit(caption: str, credit: str) -> None:
     """A caption that is nothing but a credit gives no caption and the credit."""
     assert split_credit(caption) == (None, credit)
+
+
+def test_credit_on_its_own_line() -> None:
+    """A first or last line that is only a credit is the credit; the other lines are the caption."""
+    assert split_credit("Photo: Kenji Watanabe\nVolunteers sort clothes.") == ("Volunteers sort clothes.", "Kenji Watanabe")
+    assert split_credit("Volunteers sort clothes.\nREUTERS/Jane Roe") == ("Volunteers sort clothes.", "REUTERS/Jane Roe")
 
 
 def test_leading_label_with_caption_after_a_pipe() -> None:
@@ -220,6 +230,13 @@ def test_credit_element_beside_the_figcaption() -> None:
     (image,) = _images('<figure><img src="a.jpg"><span class="credit">Getty Images</span>'
                        "<figcaption>The summit opens.</figcaption></figure>")
     assert (image.caption, image.credit) == ("The summit opens.", "Getty Images")
+
+
+def test_credit_line_before_a_line_break_in_figcaption() -> None:
+    """"Photo: Name<br>Caption" in a figcaption splits at the line break."""
+    (image,) = _images('<figure><img src="/a.jpg"><figcaption>Photo: Kenji Watanabe<br>Volunteers sort clothes.'
+                       "</figcaption></figure>")
+    assert (image.caption, image.credit) == ("Volunteers sort clothes.", "Kenji Watanabe")
 
 
 def test_wordpress_caption_block() -> None:
@@ -424,6 +441,18 @@ def test_caption_texts_cover_all_caption_kinds() -> None:
     texts = caption_texts(root)
     assert texts == ["Fog over the lake Jane Doe", "Fog over the lake", "Jane Doe", "A protester.", "The harbour."]
     assert "Body text that is not a caption." not in texts
+
+
+def test_caption_texts_with_a_line_break() -> None:
+    """A figcaption with <br> is listed joined, spaced, line by line and split into caption and credit."""
+    root = _root("<figure><img src='/a.jpg'><figcaption>Photo: Kenji Watanabe<br>Volunteers sort clothes.</figcaption></figure>")
+    assert caption_texts(root) == [
+        "Photo: Kenji WatanabeVolunteers sort clothes.",
+        "Photo: Kenji Watanabe Volunteers sort clothes.",
+        "Photo: Kenji Watanabe",
+        "Volunteers sort clothes.",
+        "Kenji Watanabe",
+    ]
 
 
 def test_caption_texts_on_a_page_without_captions() -> None:

@@ -47,6 +47,7 @@ from newscrawl.extraction.vocabulary.bylines import (
     TITLE_MODIFIERS,
     TRAILING_CUTS,
     WEEKDAYS,
+    word_set,
 )
 from newscrawl.extraction.vocabulary.dates import MONTH_TABLES
 
@@ -95,8 +96,8 @@ _PREFIX_RE = re.compile(
     rf"^(?P<prefix>{alt(BYLINE_PREFIXES)})\b\s*:?\s*(?=\S)|^(?:{alt(BYLINE_LABELS)})\s*:\s*",
     re.IGNORECASE,
 )
-_AMBIGUOUS_PREFIXES = frozenset(AMBIGUOUS_PREFIXES)
-_PREFIX_WORDS = frozenset((*BYLINE_PREFIXES, *BYLINE_LABELS))
+_AMBIGUOUS_PREFIXES = word_set(AMBIGUOUS_PREFIXES)
+_PREFIX_WORDS = word_set((*BYLINE_PREFIXES, *BYLINE_LABELS))
 # Agencies: long names in any case; short single words in lowercase or ALL
 # CAPS only; acronyms exactly as written.
 _SHORT_AGENCY = 5
@@ -110,26 +111,26 @@ _TITLE = rf"(?:(?:{alt(TITLE_MODIFIERS)})\s+)*(?:{alt(TITLE_HEADS)})"
 _LEADING_TITLE_RE = re.compile(rf"^{_TITLE}\s+(?=\S)", re.IGNORECASE)
 _TRAILING_TITLE_RE = re.compile(rf"(?:^|\s+){_TITLE}$", re.IGNORECASE)
 _MODIFIER_START_RE = re.compile(rf"^(?:{alt(TITLE_MODIFIERS)})\b", re.IGNORECASE)
-_NON_NAMES = frozenset(NON_NAMES)
-_NON_NAME_FIRST_WORDS = frozenset(NON_NAME_FIRST_WORDS)
-_DATE_WORDS = frozenset(w.lower() for w in (*WEEKDAYS, *_MONTHS))
-_ORG_SUFFIXES = frozenset(ORGANISATION_SUFFIXES)
-_PARTICLES = frozenset(NAME_PARTICLES)
-_SUFFIXES = frozenset(NAME_SUFFIXES)
+_NON_NAMES = word_set(NON_NAMES)
+_NON_NAME_FIRST_WORDS = word_set(NON_NAME_FIRST_WORDS)
+_DATE_WORDS = word_set(w.lower() for w in (*WEEKDAYS, *_MONTHS))
+_ORG_SUFFIXES = word_set(ORGANISATION_SUFFIXES)
+_PARTICLES = word_set(NAME_PARTICLES)
+_SUFFIXES = word_set(NAME_SUFFIXES)
 _NAME_WORD_RE = re.compile(rf"^{_WORD_CHARS}(?:{_WORD_CHARS}|[.'’-])*$")
 _SITE_RE = re.compile(r"\w\.(?:[a-z]{2,})(?:\b|$)")
 _END_PUNCT = " \t,;:|•·-–—\"'“”‘’«»()[]"
 _INITIALS_RE = re.compile(rf"^(?:{_WORD_CHARS}\.)+$")
 _APOSTROPHE_RE = re.compile(rf"^({_WORD_CHARS})(['’])(.+)$")
-_ROMAN = frozenset({"ii", "iii", "iv"})
+_ROMAN = word_set(s.rstrip(".") for s in NAME_SUFFIXES if not s.startswith(("jr", "sr")))
 
 # Byline markup: a class token containing this marks a whole byline.
 _BYLINE_CLASS_SUBSTRING = "byline"
-_AUTHOR_CLASSES = frozenset(AUTHOR_CLASSES)
-_EXCLUDED_TOKENS = frozenset(BYLINE_EXCLUDED_TOKENS)
-_EXCLUDED_PARTS = frozenset(BYLINE_EXCLUDED_PARTS)
+_AUTHOR_CLASSES = word_set(AUTHOR_CLASSES)
+_EXCLUDED_TOKENS = word_set(BYLINE_EXCLUDED_TOKENS)
+_EXCLUDED_PARTS = word_set(BYLINE_EXCLUDED_PARTS)
 _TOKEN_SPLIT_RE = re.compile(r"[-_]+")
-_SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "head", "title", "meta", "link"})
+_SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "head", "title", "link"})
 _BY_START_RE = re.compile(rf"^(?:{alt(BYLINE_PREFIXES)})\s+\S", re.IGNORECASE)
 
 
@@ -279,8 +280,8 @@ def _recase(name: str) -> str:
     out = []
     for i, word in enumerate(name.split()):
         low = word.lower()
-        if i > 0 and low in _PARTICLES:
-            out.append(low)
+        if i > 0 and low in _PARTICLES and (len(low) > 1 or low == "y"):
+            out.append(low)  # "VAN", "Y"; but "E" and "I" are more often initials
         elif low.rstrip(".") in _ROMAN:
             out.append(word)
         else:

@@ -26,6 +26,7 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from newscrawl.extraction.text import normalize_space
 from newscrawl.extraction.vocabulary.boilerplate import alt
+from newscrawl.extraction.vocabulary.bylines import word_set
 from newscrawl.extraction.vocabulary.credits import (
     CAPTION_CLASSES,
     CAPTION_WRAPPER_CLASSES,
@@ -44,8 +45,10 @@ from newscrawl.extraction.vocabulary.credits import (
     FURNITURE_URL_SUBSTRINGS,
     LAZY_SRC_ATTRIBUTES,
     LAZY_SRCSET_ATTRIBUTES,
+    NOT_CREDIT_OPENERS,
     NOT_CREDITS,
     PLACEHOLDER_URL_SUBSTRINGS,
+    RESIZE_QUERY_PARAMS,
     UNSEPARATED_SOURCES,
 )
 from newscrawl.items import Image
@@ -66,8 +69,7 @@ _MAX_PIXEL_SIZE = 2
 _SIBLING_LEVELS = 3
 
 # -- credit regexes built from the vocabulary ----------------------------------
-_CASED = frozenset(CASED_SOURCES)
-_CASED_LOWER = frozenset(s.lower() for s in CASED_SOURCES)
+_CASED_LOWER = word_set(s.lower() for s in CASED_SOURCES)
 _UNCASED_SOURCES = [s for s in CREDIT_SOURCES if s not in _CASED_LOWER]
 _SOURCE = rf"(?:(?i:{alt(_UNCASED_SOURCES)})|{alt(CASED_SOURCES)})"
 _SOURCE_RE = re.compile(rf"(?<![\w-]){_SOURCE}(?![\w-])")
@@ -84,8 +86,9 @@ _LABEL_START_RE = re.compile(
     re.IGNORECASE,
 )
 _CREDIT_WORD_RE = re.compile(rf"(?<![\w-])(?:{alt(CREDIT_WORDS)})(?![\w-])|©", re.IGNORECASE)
-_NOT_CREDITS = frozenset(NOT_CREDITS)
-_JOINERS = frozenset(CREDIT_JOINERS)
+_NOT_CREDITS = word_set(NOT_CREDITS)
+_NOT_CREDIT_OPENERS = word_set(NOT_CREDIT_OPENERS)
+_JOINERS = word_set(CREDIT_JOINERS)
 _TRAILING_PAREN_RE = re.compile(r"^(?P<caption>.*?)\s*\((?P<inner>[^()]{1,100})\)\s*\.?$")
 _NUMBERS_RE = re.compile(r"^[\d\s/.,–-]+$")
 # Separators after which a credit may start: ". ", " | ", " - ", " — ", "; ", ": ".
@@ -96,33 +99,31 @@ _FILE_BEFORE_RE = re.compile(r"(?i:file|archive|stock)\s*$")
 _NAME_PART_WORD_RE = re.compile(r"^[^\W_][\w.'’&-]*$")
 
 # -- element vocabulary ---------------------------------------------------------
-_CAPTION_CLASSES = frozenset(CAPTION_CLASSES)
+_CAPTION_CLASSES = word_set(CAPTION_CLASSES)
 _CAPTION_SUFFIXES = ("-caption", "_caption", "__caption")
-_CREDIT_CLASSES = frozenset(CREDIT_CLASSES)
-_CREDIT_TAGS = frozenset(CREDIT_TAGS)
-_WRAPPER_CLASSES = frozenset(CAPTION_WRAPPER_CLASSES)
-_EXCLUDED_TOKENS = frozenset(EXCLUDED_BLOCK_TOKENS)
-_FURNITURE_TOKENS = frozenset(FURNITURE_IMAGE_TOKENS)
+_CREDIT_CLASSES = word_set(CREDIT_CLASSES)
+_CREDIT_TAGS = word_set(CREDIT_TAGS)
+_WRAPPER_CLASSES = word_set(CAPTION_WRAPPER_CLASSES)
+_EXCLUDED_TOKENS = word_set(EXCLUDED_BLOCK_TOKENS)
+_FURNITURE_TOKENS = word_set(FURNITURE_IMAGE_TOKENS)
 _TOKEN_SPLIT_RE = re.compile(r"[-_\s]+")
 _URL_TOKEN_SPLIT_RE = re.compile(r"[-_/.?=&:\s]+")
 _SKIP_TAGS = frozenset({"script", "style", "template", "head", "title"})
+# Tags that start a new line inside a caption ("Photo: X<br>Caption").
+_LINE_TAGS = frozenset({"br", "p", "div", "li"})
+# Line breaks in the HTML source are spaces on screen.
+_SOURCE_BREAKS_RE = re.compile(r"[\r\n\f\v]+")
 # Siblings passed over between an image and its caption.
 _PASSED_SIBLINGS = frozenset({"noscript", "source", "br"})
-# Query parameters that only resize an image (Jetpack/Photon, CDNs): ignored when deduplicating.
-_SIZE_PARAMS = frozenset({"w", "h", "width", "height", "resize", "fit", "crop", "quality", "q", "ssl", "strip", "zoom", "dpr"})
+_SIZE_PARAMS = word_set(RESIZE_QUERY_PARAMS)
 _WP_SIZE_RE = re.compile(r"-\d{2,4}x\d{2,4}(?=\.\w{3,4}$)")
 _DIMENSION_RE = re.compile(r"^\s*(\d+)")
 _SRCSET_DESCRIPTOR_RE = re.compile(r"^(\d+(?:\.\d+)?)([wx])$")
 
-for _name, _group in (("CREDIT_TAGS", CREDIT_TAGS), ("LAZY_SRC_ATTRIBUTES", LAZY_SRC_ATTRIBUTES),
-                      ("LAZY_SRCSET_ATTRIBUTES", LAZY_SRCSET_ATTRIBUTES),
-                      ("FURNITURE_CLASS_SUBSTRINGS", FURNITURE_CLASS_SUBSTRINGS),
-                      ("FURNITURE_URL_SUBSTRINGS", FURNITURE_URL_SUBSTRINGS),
-                      ("PLACEHOLDER_URL_SUBSTRINGS", PLACEHOLDER_URL_SUBSTRINGS),
-                      ("CAPTION_WRAPPER_CLASSES", CAPTION_WRAPPER_CLASSES)):
-    if not _group:
-        msg = f"empty vocabulary group {_name}"
-        raise ValueError(msg)
+# Groups used as plain sequences: checked here, as alt() and word_set() check theirs.
+for _group in (LAZY_SRC_ATTRIBUTES, LAZY_SRCSET_ATTRIBUTES, FURNITURE_CLASS_SUBSTRINGS,
+               FURNITURE_URL_SUBSTRINGS, PLACEHOLDER_URL_SUBSTRINGS, EXCLUDED_BLOCK_EXEMPT_PREFIXES):
+    word_set(_group)
 
 
 # -- split_credit -------------------------------------------------------------------
@@ -136,9 +137,16 @@ def split_credit(caption: str) -> tuple[str | None, str | None]:
     Images"). Labels are not part of the credit. The caption keeps a final
     period that ends its sentence; separators before the credit (" |",
     " -", " —") are dropped. Either part is None when empty: a caption that
-    is only a credit gives ``(None, credit)``.
+    is only a credit gives ``(None, credit)``. A line break (``\n``) ends a
+    credit: a first or last line that is only a credit is the credit.
     """
-    text = normalize_space(caption)
+    lines = [line for line in (normalize_space(x) for x in caption.splitlines()) if line]
+    if len(lines) > 1:  # "Photo: Kenji Watanabe<br>Volunteers sort …": a credit on a line of its own
+        for i in (0, len(lines) - 1):
+            only_caption, only_credit = split_credit(lines[i])
+            if only_caption is None and only_credit:
+                return _tidy_caption(" ".join(lines[:i] + lines[i + 1 :])), only_credit
+    text = " ".join(lines)
     if not text:
         return None, None
     for finder in (_paren_credit, _label_credit, _tail_credit):
@@ -165,7 +173,11 @@ def _is_paren_credit(inner: str) -> bool:
     key = text.lower().strip(" .")
     if not key or key in _NOT_CREDITS or _NUMBERS_RE.match(key):
         return False
-    if _LABEL_START_RE.match(text) or _SOURCE_RE.search(text) or _CREDIT_WORD_RE.search(text):
+    if _SOURCE_RE.search(text):
+        return True
+    if key.split()[0] in _NOT_CREDIT_OPENERS and "/" not in key:
+        return False  # "(File photo of 2019)"
+    if _LABEL_START_RE.match(text) or _CREDIT_WORD_RE.search(text):
         return True
     parts = [p.strip() for p in text.split("/")]
     return len(parts) > 1 and all(_is_name_part(p) for p in parts)
@@ -323,9 +335,10 @@ def caption_texts(root: HtmlElement) -> list[str]:
     """Every caption and credit text under ``root``, whitespace-normalised, once each.
 
     For each caption or credit element (figcaption, ``.wp-caption-text``,
-    ``.caption``, ``.credit`` …) this gives its full text and, when it holds a
-    credit, the caption and credit parts on their own, so that the body can
-    drop paragraphs equal to any of them.
+    ``.caption``, ``.credit`` …) this gives its full text (with and without a
+    space at ``<br>``), each of its lines when it has several, and, when it
+    holds a credit, the caption and credit parts on their own, so that the
+    body can drop paragraphs equal to any of them.
     """
     texts: list[str] = []
     for el in root.iter():
@@ -338,7 +351,11 @@ def caption_texts(root: HtmlElement) -> list[str]:
         full = normalize_space(el.text_content())
         if not full:
             continue
-        texts.append(full)
+        lined = _text_without(el, None)
+        lines = [line for line in (normalize_space(x) for x in lined.splitlines()) if line]
+        texts.extend((full, normalize_space(lined)))
+        if len(lines) > 1:
+            texts.extend(lines)  # "Photo: X<br>Caption" may reach the body as two paragraphs
         if is_caption:
             caption, credit = _caption_and_credit(el, _credit_element(el))
             texts.extend(t for t in (caption, credit) if t)
@@ -539,10 +556,10 @@ def _caption_and_credit(
     credit = _tidy_credit(credit_el.text_content()) if credit_el is not None else None
     if caption_el is None:
         return None, credit
-    text = normalize_space(_text_without(caption_el, credit_el))
+    text = _text_without(caption_el, credit_el)
     if credit is None:
         return split_credit(text)
-    return _tidy_caption(text), credit
+    return _tidy_caption(normalize_space(text)), credit
 
 
 def _credit_element(caption_el: HtmlElement) -> HtmlElement | None:
@@ -588,16 +605,20 @@ def _has_img(el: HtmlElement) -> bool:
 
 
 def _text_without(el: HtmlElement, skip: HtmlElement | None) -> str:
-    """The text of ``el`` without the text of its descendant ``skip``."""
+    """The text of ``el`` without the text of its descendant ``skip``; ``<br>`` and blocks break lines."""
     return "".join(_iter_text(el, skip))
 
 
 def _iter_text(el: HtmlElement, skip: HtmlElement | None) -> Iterator[str]:
     """Text pieces of ``el`` in order, leaving out ``skip`` (but not its tail)."""
     if el.text and isinstance(el.tag, str):
-        yield el.text
+        yield _SOURCE_BREAKS_RE.sub(" ", el.text)
     for child in el:
         if child is not skip and isinstance(child.tag, str):
+            if child.tag in _LINE_TAGS:
+                yield "\n"
             yield from _iter_text(child, skip)
+            if child.tag in _LINE_TAGS:
+                yield "\n"
         if child.tail:
-            yield child.tail
+            yield _SOURCE_BREAKS_RE.sub(" ", child.tail)

@@ -32,6 +32,7 @@ from newscrawl.extraction.vocabulary.bylines import (
     DATELINE_AGENCIES,
     DATELINE_STOP_FIRST_WORDS,
     DATELINE_STOPWORDS,
+    word_set,
 )
 from newscrawl.extraction.vocabulary.dates import (
     MONTHS_DE,
@@ -63,11 +64,8 @@ _DATE_RE = re.compile(rf"^(?P<before>.*?),?\s*(?P<date>{_DATE})$", re.IGNORECASE
 _SEP_RE = re.compile(r"\s*(?:--|[—–―‒]|-|:)\s*")
 # Characters allowed inside a place word besides letters.
 _PLACE_WORD_RE = re.compile(r"^[^\W\d_](?:[^\W\d_]|[.'’-])*$")
-_STOPWORDS = frozenset(DATELINE_STOPWORDS)
-_STOP_FIRST_WORDS = frozenset(DATELINE_STOP_FIRST_WORDS)
-if not _STOPWORDS or not _STOP_FIRST_WORDS:
-    msg = "empty dateline stoplist"
-    raise ValueError(msg)
+_STOPWORDS = word_set(DATELINE_STOPWORDS)
+_STOP_FIRST_WORDS = word_set(DATELINE_STOP_FIRST_WORDS)
 
 
 def split_dateline(paragraph: str) -> tuple[str | None, str]:

@@ -1,14 +1,26 @@
 """Byline and dateline vocabulary: prefixes, job titles, wire agencies, non-names.
 
 Only words live here; ``extraction/authors.py`` and ``extraction/dateline.py``
-build their regexes from them (with :func:`~newscrawl.extraction.vocabulary.boilerplate.alt`,
-which refuses an empty group). Unless a comment says otherwise, entries are
+build their regexes and sets from them (with :func:`~newscrawl.extraction.vocabulary.boilerplate.alt`
+and :func:`word_set`, which refuse an empty group). Unless a comment says otherwise, entries are
 lowercase and matched case-insensitively, on word boundaries.
 """
 
 # ruff: noqa: RUF001  # en/em dashes and typographic quotes are what this code matches
 
 from __future__ import annotations
+
+from collections.abc import Iterable
+
+
+def word_set(group: Iterable[str]) -> frozenset[str]:
+    """``group`` as a frozenset for membership tests; an empty group is a bug."""
+    words = frozenset(group)
+    if not words:
+        msg = "empty vocabulary group"
+        raise ValueError(msg)
+    return words
+
 
 # -- Wire and news agencies ------------------------------------------------
 # Names that appear after a byline ("JAMEY KEATEN Associated Press"), in a

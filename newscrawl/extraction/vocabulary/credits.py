@@ -1,8 +1,9 @@
 """Caption and photo-credit vocabulary, and the tokens that mark non-article images.
 
 Only words live here; ``extraction/captions.py`` builds its regexes and
-class matchers from them (with :func:`~newscrawl.extraction.vocabulary.boilerplate.alt`,
-which refuses an empty group). Entries are lowercase and matched
+class matchers from them (with :func:`~newscrawl.extraction.vocabulary.boilerplate.alt` and
+:func:`~newscrawl.extraction.vocabulary.bylines.word_set`, which refuse an
+empty group). Entries are lowercase and matched
 case-insensitively unless a comment says otherwise.
 """
 
@@ -22,21 +23,21 @@ PHOTO_SOURCES = (
     "pexels", "pixabay", "keystone", "pa", "pa wire", "pa images", "aap image",
     "anadolu", "anadolu agency", "nurphoto", "sopa images", "lightrocket",
     "zuma press", "zuma wire", "zuma", "sipa", "sipa usa", "abaca", "abacapress",
-    "wenn", "backgrid", "splash news", "rex", "rex features", "rex/shutterstock",
+    "wenn", "backgrid", "splash news", "rex features", "rex/shutterstock",
     "maxppp", "hans lucas", "gamma-rapho", "belga", "anp", "ntb", "tt", "ritzau",
     "lehtikuva", "jiji press", "yonhap", "kyodo", "tass", "sputnik", "xinhua",
     "ansa", "lusa", "europa press", "wikimedia commons", "wikimedia", "flickr",
-    "handout", "pool", "file", "file photo", "bloomberg", "bloomberg via getty images",
+    "handout", "pool", "bloomberg", "bloomberg via getty images",
     "the associated press", "associated press", "ap", "afp", "upi", "cnn",
     "nasa", "white house", "courtesy", "screenshot", "screengrab", "youtube",
-    "twitter", "x", "instagram", "facebook", "ddp", "ddp images", "action press",
+    "twitter", "instagram", "facebook", "ddp", "ddp images", "action press",
     "ullstein bild", "sz photo", "photothek", "keystone-sda", "apa", "apa-images",
     "picturedesk", "epd", "kna", "sid",
 )
 CREDIT_SOURCES = tuple(dict.fromkeys((*PHOTO_SOURCES, *AGENCIES)))
 # Of CREDIT_SOURCES, the short acronyms and plain words that only count in
 # the case written here ("AP", not "ap"; "Pool", not "pool"). Listed as written.
-CASED_SOURCES = ("AP", "PA", "TT", "EPA", "ANP", "NTB", "APA", "SID", "KNA", "Pool", "POOL", "File", "FILE", "X", "Rex", "REX")
+CASED_SOURCES = ("AP", "PA", "TT", "EPA", "ANP", "NTB", "APA", "SID", "KNA", "Pool", "POOL")
 # Credits that stand on their own at the end of a caption without a separator
 # ("... in Geneva Getty Images"): they are never ordinary caption words.
 UNSEPARATED_SOURCES = (
@@ -83,13 +84,15 @@ NOT_CREDITS = (
     "far left", "far right", "top left", "top right", "bottom left",
     "bottom right", "file", "file photo", "file image", "archive", "archive photo",
     "archive image", "photo", "pictured", "inset", "main", "illustrative",
-    "illustrative photo", "stock photo", "stock image", "screenshot", "handout",
+    "illustrative photo", "stock photo", "stock image",
     "links", "rechts", "mitte", "oben", "unten", "archiv", "archivbild",
     "archivfoto", "gauche", "droite", "au centre", "izquierda", "derecha",
     "centro", "archivo",
 )
-# Generational suffixes and joiners allowed as lowercase words in a
-# photographer's name or credit ("Jane Doe for The New York Times").
+# First words of a parenthesis that describes the picture's age, not its
+# source ("(File photo of 2019)"), unless an agency or a slash follows.
+NOT_CREDIT_OPENERS = ("file", "archive", "archiv", "archivbild", "archivo", "archives")
+# Joiners allowed as lowercase words in a photographer's name or credit ("Jane Doe for The New York Times").
 CREDIT_JOINERS = (
     "via", "for", "of", "de", "da", "del", "di", "du", "la", "le", "van", "von",
     "der", "den", "y", "and", "&", "und", "et", "the", "/", "-", "|", "on",
@@ -153,3 +156,9 @@ PLACEHOLDER_URL_SUBSTRINGS = (
 # Attributes that hold the real URL of a lazily loaded image, in order of trust.
 LAZY_SRC_ATTRIBUTES = ("data-src", "data-lazy-src", "data-original", "data-lazy", "data-url", "data-hi-res-src")
 LAZY_SRCSET_ATTRIBUTES = ("srcset", "data-srcset", "data-lazy-srcset")
+# Query parameters that only ask for a resized copy (Jetpack/Photon, image
+# CDNs): "a.jpg?w=300" and "a.jpg" are one image.
+RESIZE_QUERY_PARAMS = (
+    "w", "h", "width", "height", "resize", "fit", "crop", "quality", "q", "ssl",
+    "strip", "zoom", "dpr",
+)
