@@ -64,12 +64,47 @@ def run_trafilatura(raw: bytes, url: str) -> str:
     return trafilatura.extract(raw, url=url or None, include_comments=False) or ""
 
 
+FIELDS = ("headline", "dateline", "date_published", "date_published_source", "authors", "captions", "language", "body")
+
+
+def _field_value(record: dict, name: str) -> object:
+    if name == "captions":
+        return [(i.get("caption"), i.get("credit")) for i in record.get("images") or []]
+    return record.get(name)
+
+
+def print_field_accuracy(fixtures: Path) -> None:
+    """Share of the project's fixture cases whose field equals the hand-written expected value."""
+    from itemadapter import ItemAdapter  # noqa: PLC0415
+    from web_poet.testing import Fixture  # noqa: PLC0415
+
+    from newscrawl.extraction.pages import GenericArticlePage  # noqa: PLC0415
+
+    cases = sorted(p for p in fixtures.iterdir() if (p / "output.json").is_file())
+    right = dict.fromkeys(FIELDS, 0)
+    wrong: dict[str, list[str]] = {f: [] for f in FIELDS}
+    for case in cases:
+        fixture = Fixture(case)
+        got = json.loads(json.dumps(fixture.get_output(GenericArticlePage), default=lambda o: ItemAdapter(o).asdict()))
+        expected = fixture.get_expected_output()
+        for name in FIELDS:
+            if _field_value(got, name) == _field_value(expected, name):
+                right[name] += 1
+            else:
+                wrong[name].append(case.name)
+    print(f"field accuracy on {len(cases)} fixture cases ({fixtures.relative_to(ROOT)})")
+    for name in FIELDS:
+        miss = f"  wrong: {', '.join(wrong[name])}" if wrong[name] else ""
+        print(f"  {name:<22} {right[name]:>3}/{len(cases)}{miss}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--dataset", type=Path, default=DEFAULT_DATASET, help="dataset folder (default: %(default)s)")
     parser.add_argument("--out", type=Path, default=ROOT / "bench-out" / "quality", help="where predictions go")
     parser.add_argument("--per-page", action="store_true", help="also write per-page scores, worst first")
     parser.add_argument("--only", choices=["newscrawl", "trafilatura"], help="run one system only")
+    parser.add_argument("--no-fields", action="store_true", help="skip field accuracy on the project's fixtures")
     args = parser.parse_args(argv)
     if not (args.dataset / "html").is_dir():
         print(f"bench_quality: no html/ folder in {args.dataset}", file=sys.stderr)
@@ -113,6 +148,9 @@ def main(argv: list[str] | None = None) -> int:
             f"{summary['page_f1']:>8.3f} {summary['f1_below_0.5']:>7.3f} "
             f"{statistics.median(ts):>10.1f} {ts[int(len(ts) * 0.9)]:>7.1f}"
         )
+    if not args.no_fields:
+        print()
+        print_field_accuracy(ROOT / "fixtures" / "newscrawl.extraction.pages.GenericArticlePage")
     if len(systems) == 2:
         ratio = statistics.median(timings["newscrawl"]) / statistics.median(timings["trafilatura"])
         print(f"newscrawl/trafilatura median time ratio: {ratio:.2f}")
