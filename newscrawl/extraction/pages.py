@@ -30,6 +30,7 @@ from newscrawl.extraction import language as language_mod
 from newscrawl.extraction import metadata as metadata_mod
 from newscrawl.extraction.dateline import split_dateline
 from newscrawl.extraction.text import normalize_space
+from newscrawl.extraction.vocabulary import boilerplate as bp
 from newscrawl.items import Article, Image
 
 if TYPE_CHECKING:
@@ -47,6 +48,22 @@ _LISTING_MIN_CARDS = 3
 # Below this many characters of body text a page without article markup is not an article.
 _MIN_UNMARKED_BODY = 500
 _BINARY_SNIFF = re.compile(rb"^\s*(?:%PDF|\x89PNG|GIF8|\xff\xd8\xff|PK\x03\x04|\x1f\x8b)")
+
+
+_PAYWALL_XPATH = " | ".join(
+    f"//*[contains(@class, '{m}') or contains(@id, '{m}')]" for m in bp.PAYWALL_MARKERS
+)
+_PAYWALL_PROMPT_RE = re.compile(bp.alt(bp.PAYWALL_PROMPTS), re.IGNORECASE)
+# A body this long is a whole article even if the page shows a subscription prompt.
+_PAYWALL_MAX_BODY = 1500
+
+
+def paywall_evidence(doc: HtmlElement) -> bool:
+    """True when the page has paywall markup, or a subscription prompt, in its body."""
+    if doc.xpath(_PAYWALL_XPATH):
+        return True
+    body = doc.find("body")
+    return body is not None and bool(_PAYWALL_PROMPT_RE.search(body.text_content()))
 
 
 class NotHtmlError(ValueError):
@@ -262,7 +279,12 @@ class GenericArticlePage(WebPage[Article]):
 
     @field
     def is_accessible_for_free(self) -> bool | None:
-        return metadata_mod.is_accessible_for_free(self.meta())
+        declared = metadata_mod.is_accessible_for_free(self.meta())
+        if declared is False:
+            return False
+        if paywall_evidence(self.doc()) and len(self.body or "") < _PAYWALL_MAX_BODY:
+            return False  # a subscription prompt where a short body stops, whatever the markup says
+        return declared
 
     @field
     def fetched_at(self) -> str | None:

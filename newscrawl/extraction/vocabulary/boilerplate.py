@@ -187,3 +187,20 @@ WEEKDAYS = (
     "segunda-feira", "terça-feira", "quarta-feira", "quinta-feira", "sexta-feira",
     "mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun",
 )
+
+# -- Paywalls ---------------------------------------------------------------
+# class/id fragments of the element a paywall puts where the rest of the text would be.
+PAYWALL_MARKERS = (
+    "paywall", "pay-wall", "regwall", "subscriber-only", "subscribers-only",
+    "premium-lock", "locked-content", "article-locked", "content-locked", "piano-offer",
+)
+
+# Prompts that stand where a paywalled article stops.
+PAYWALL_PROMPTS = (
+    "subscribe to continue reading", "subscribe to read", "subscribe now to continue",
+    "already a subscriber", "get unlimited access", "this article is for subscribers",
+    "this content is for subscribers", "start your free trial", "sign in to read",
+    "create a free account to continue", "jetzt weiterlesen", "bereits abonnent",
+    "weiterlesen mit", "déjà abonné", "réservé aux abonnés", "article réservé",
+    "ya eres suscriptor", "contenido exclusivo para suscriptores", "solo para suscriptores",
+)
