@@ -58,3 +58,19 @@ def test_pdf_served_as_html_is_not_html() -> None:
     result = extract(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "https://e.com/a.html")
     assert result.item is None
     assert result.skip_reason == "not_html"
+
+
+def test_extraction_is_a_pure_library_without_scrapy() -> None:
+    """Extracting a page imports no Scrapy module: the library stands alone."""
+    import subprocess  # noqa: PLC0415
+    import sys  # noqa: PLC0415
+
+    code = (
+        "import sys; from newscrawl.extraction import extract; "
+        f"r = extract({_page('<p>' + PROSE * 3 + '</p>')!r}, 'https://e.com/a'); "
+        "assert r.item is not None; "
+        "bad = sorted(m for m in sys.modules if m == 'scrapy' or m.startswith(('scrapy.', 'twisted'))); "
+        "print(bad)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
