@@ -58,6 +58,9 @@ _FOLLOW_RE = re.compile(
     r"^(?:" + bp.alt(bp.FOLLOW_VERBS) + r")\b.{0,80}\b(?:on|auf|sur|en)\s+(?:" + bp.alt(bp.SOCIAL_NETWORKS) + r")\b",
     re.IGNORECASE,
 )
+_COUNTER_RE = re.compile(
+    r"^(?:\d[\d.,]*\s*[km]?)\s+(?:" + bp.alt(bp.COUNTER_NOUNS) + r")$", re.IGNORECASE
+)
 _TRAILER_PHRASE_RE = re.compile(bp.alt(bp.TRAILER_PHRASES), re.IGNORECASE)
 _DATE_WORDS = frozenset(
     w for phrase in bp.MONTHS + bp.WEEKDAYS + bp.DATE_LINE_FILLERS + bp.DATE_LINE_PREFIXES for w in phrase.split()
@@ -219,7 +222,7 @@ def clean_blocks(
             if (seen_chars - len(block)) / total >= _RELATED_CUT_SHARE:
                 break  # a block of other articles: the article has ended
             continue
-        if key in _TRAILERS or key in caption_keys:
+        if key in _TRAILERS or key in caption_keys or _COUNTER_RE.match(key):
             continue
         if headline_key and key == headline_key and len(out) <= _MAX_KICKER_BLOCKS and all(
             len(b) <= _MAX_KICKER_CHARS for b in out

@@ -84,6 +84,13 @@ TRAILER_LINES = (
     "compartir", "related", "related:", "loading", "loading...",
 )
 
+# Counters shown as their own line: "12 Comments", "3 Kommentare", "1.2K shares".
+COUNTER_NOUNS = (
+    "comment", "comments", "kommentar", "kommentare", "commentaire", "commentaires",
+    "comentario", "comentarios", "share", "shares", "view", "views", "reply", "replies",
+    "reaction", "reactions", "likes", "min read", "minute read", "minutes read", "mins read",
+)
+
 # Headings that open a block of other articles; everything after one of
 # these near the end of the body is dropped.
 RELATED_HEADINGS = (
