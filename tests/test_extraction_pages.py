@@ -76,3 +76,25 @@ def test_extraction_is_a_pure_library_without_scrapy() -> None:
             offenders += [f"{path.name}: {n}" for n in names if n.split(".")[0] in ("scrapy", "twisted")]
     assert len(list(root.rglob("*.py"))) > 10
     assert offenders == []
+
+
+def test_standfirst_heading_repeating_the_description_is_not_body() -> None:
+    """A dek set as a heading above the text, repeating og:description, is left out of the body."""
+    dek = "The council ended a decade of debate with a vote that divided the northern suburbs."
+    head = f'<meta property="og:description" content="{dek}">'
+    article = f"<header><h2 class='sub-head'>{dek}</h2></header><div class='text'>" + "".join(
+        f"<p>{PROSE}Paragraph {i}.</p>" for i in range(5)) + "</div>"
+    item = extract(_page(article, head=head), "https://e.com/a").item
+    assert item is not None and item.body is not None
+    assert item.body.startswith("The city council voted")
+    assert dek not in item.body
+
+
+def test_first_paragraph_copied_into_the_description_stays() -> None:
+    """A first paragraph that the site also uses as its description is still the article's first paragraph."""
+    first = PROSE.strip()
+    head = f'<meta property="og:description" content="{first}">'
+    article = "<div class='text'>" + "".join(f"<p>{PROSE}{'' if i == 0 else f'Paragraph {i}.'}</p>" for i in range(5)) + "</div>"
+    item = extract(_page(article, head=head), "https://e.com/a").item
+    assert item is not None and item.body is not None
+    assert item.body.startswith(first)

@@ -398,3 +398,35 @@ def extract_blocks(
     blocks = main_text_blocks(copy.deepcopy(pruned), url)
     blocks = add_sibling_chunks(pruned, blocks)
     return clean_blocks(blocks, headline=headline, captions=captions)
+
+
+_STANDFIRST_TAGS = ("h2", "h3", "h4")
+
+
+def _comparable(text: str) -> str:
+    return re.sub(r"\W+", " ", text.lower()).strip()
+
+
+def drop_standfirst(doc: HtmlElement, blocks: list[str], description: str | None) -> list[str]:
+    """Drop a standfirst (dek) that opens the body.
+
+    The standfirst is the summary under the headline. It is not article
+    text when it repeats the page's description *and* is set as a heading
+    outside the container of the paragraphs that follow. A first paragraph
+    that merely doubles as the description (many sites copy it there) is
+    a sibling of the others and stays.
+    """
+    if not description or len(blocks) < 2:
+        return blocks
+    first, wanted = _comparable(blocks[0]), _comparable(description)
+    if not wanted or not (first == wanted or first.startswith(wanted[:80])):
+        return blocks
+    heading = next(
+        (el for el in doc.iter(*_STANDFIRST_TAGS) if normalize_space(el.text_content()) == blocks[0]), None
+    )
+    if heading is None:
+        return blocks
+    follower = next((el for el in doc.iter("p") if normalize_space(el.text_content()) == blocks[1]), None)
+    if follower is not None and follower.getparent() is heading.getparent():
+        return blocks
+    return blocks[1:]

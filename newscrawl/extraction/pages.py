@@ -133,9 +133,10 @@ class GenericArticlePage(WebPage[Article]):
     @cached_method
     def blocks(self) -> list[str]:
         """Clean body blocks, dateline still attached to the first one."""
-        return body_mod.extract_blocks(
+        blocks = body_mod.extract_blocks(
             self.doc(), str(self.response.url), headline=self.headline, captions=self.captions()
         )
+        return body_mod.drop_standfirst(self.doc(), blocks, metadata_mod.description(self.meta()))
 
     @cached_method
     def dateline_and_blocks(self) -> tuple[str | None, list[str]]:
