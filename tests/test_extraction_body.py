@@ -68,7 +68,8 @@ def test_related_heading_early_is_dropped_alone() -> None:
         "Read more: Council approves budget", "Lesen Sie auch: Die Bahn streikt", "Lire aussi : la grève",
         "Leer más: la huelga", "Follow us on Twitter", "Sign up for our newsletter",
         "© 2025 Example Media. All rights reserved.", "Source link", "12 Comments", "3 Kommentare",
-        "1.2K shares", "5 min read", "We use cookies to improve your experience. Accept",
+        "1.2K shares", "5 min read", "paul.reporter@example.com", "twitter.com/paulreporter",
+        "Reach the reporters on Twitter at https://twitter.com/x", "Copyright ⓒ Example Media", "We use cookies to improve your experience. Accept",
     ],
 )
 def test_boilerplate_lines_in_four_languages_are_dropped(line: str) -> None:

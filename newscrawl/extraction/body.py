@@ -61,6 +61,10 @@ _FOLLOW_RE = re.compile(
 _COUNTER_RE = re.compile(
     r"^(?:\d[\d.,]*\s*[km]?)\s+(?:" + bp.alt(bp.COUNTER_NOUNS) + r")$", re.IGNORECASE
 )
+# A line that is only an e-mail address or a web address: a contact line.
+_CONTACT_ONLY_RE = re.compile(
+    r"^(?:[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?:https?://)?(?:www\.)?[\w-]+(?:\.[\w-]+)+(?:/\S*)?)$", re.IGNORECASE
+)
 _TRAILER_PHRASE_RE = re.compile(bp.alt(bp.TRAILER_PHRASES), re.IGNORECASE)
 _DATE_WORDS = frozenset(
     w for phrase in bp.MONTHS + bp.WEEKDAYS + bp.DATE_LINE_FILLERS + bp.DATE_LINE_PREFIXES for w in phrase.split()
@@ -235,7 +239,9 @@ def clean_blocks(
             continue
         if len(text) <= _MAX_DATE_LINE_CHARS and is_date_line(text):
             continue
-        if len(text) <= _MAX_LEAD_IN_CHARS and "©" in text:
+        if _CONTACT_ONLY_RE.match(text):
+            continue
+        if len(text) <= _MAX_LEAD_IN_CHARS and ("©" in text or "ⓒ" in text):
             continue  # a photo or copyright credit line
         if out and out[-1] == text:
             continue

@@ -129,7 +129,10 @@ LEAD_IN_PREFIXES = (
     "suscríbete", "síguenos", "folgen sie uns", "suivez-nous",
     "we use cookies", "this website uses cookies", "this site uses cookies",
     "by continuing to use", "diese website verwendet cookies", "ce site utilise des cookies",
-    "copyright ©", "copyright (c)", "©", "(c) copyright",
+    "copyright ©", "copyright (c)", "©", "(c) copyright", "copyright ⓒ", "ⓒ",
+    # contact lines and agency follow-ups under the story
+    "reach the reporter", "reach the reporters", "contact the reporter", "contact the author",
+    "email the author", "follow ap's", "follow ap’s", "more ap ", "follow reuters",
     # paywall and account prompts
     "get unlimited access", "already a subscriber", "already have an account",
     "subscribe for", "start your free trial", "to continue reading", "continue reading with",
