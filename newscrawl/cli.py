@@ -100,6 +100,74 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return 0
 
 
+def _filters(args: argparse.Namespace) -> Any:
+    from newscrawl import corpus  # noqa: PLC0415
+
+    return corpus.Filters(
+        outlets=frozenset(args.outlet or ()),
+        since=corpus.parse_day(args.since, "--since") if args.since else None,
+        until=corpus.parse_day(args.until, "--until") if args.until else None,
+        languages=frozenset(args.language or ()),
+        keep_duplicates=args.keep_duplicates,
+    )
+
+
+def _report_problems(command: str, problems: list[str]) -> None:
+    for problem in problems[:20]:
+        print(f"newscrawl {command}: skipped {problem}", file=sys.stderr)
+    if len(problems) > 20:
+        print(f"newscrawl {command}: ... and {len(problems) - 20} more bad lines", file=sys.stderr)
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from newscrawl import corpus  # noqa: PLC0415
+
+    fmt = args.format or (Path(args.output).suffix.lstrip(".") if args.output != "-" else "jsonl")
+    problems: list[str] = []
+    try:
+        records = corpus.Progress("export").wrap(
+            corpus.select(corpus.read_records(args.inputs, problems), _filters(args))
+        )
+        count = corpus.write_records(records, args.output, fmt)
+    except corpus.CorpusError as exc:
+        print(f"newscrawl export: {exc}", file=sys.stderr)
+        return 2
+    _report_problems("export", problems)
+    print(f"newscrawl export: {count} articles written to {args.output} ({fmt})", file=sys.stderr)
+    return 1 if problems else 0
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    from newscrawl import corpus  # noqa: PLC0415
+
+    problems: list[str] = []
+    try:
+        records = corpus.Progress("stats").wrap(corpus.select(corpus.read_records(args.inputs, problems), _filters(args)))
+        stats = corpus.describe(records)
+    except corpus.CorpusError as exc:
+        print(f"newscrawl stats: {exc}", file=sys.stderr)
+        return 2
+    _report_problems("stats", problems)
+    if args.json:
+        print(json.dumps(stats, indent=2, ensure_ascii=False))
+    else:
+        print(corpus.format_stats(stats))
+    if args.html:
+        Path(args.html).write_text(corpus.stats_html(stats), encoding="utf-8")
+        print(f"newscrawl stats: report written to {args.html}", file=sys.stderr)
+    return 1 if problems else 0
+
+
+def _add_filter_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("inputs", nargs="+", metavar="JSONL", help="crawl output files (.jsonl or .jsonl.gz; - for stdin)")
+    p.add_argument("--outlet", action="append", help="keep only this outlet (site name or host); repeatable")
+    p.add_argument("--since", metavar="YYYY-MM-DD", help="keep articles published on or after this day")
+    p.add_argument("--until", metavar="YYYY-MM-DD", help="keep articles published on or before this day")
+    p.add_argument("--language", action="append", help="keep only this language (ISO 639-1); repeatable")
+    p.add_argument("--keep-duplicates", action="store_true",
+                   help="keep near-duplicates (records with duplicate_of set); dropped by default")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="newscrawl",
@@ -122,6 +190,28 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--max-bytes", type=int, default=MAX_INPUT_BYTES,
                    help="refuse inputs larger than this (default: %(default)s)")
     p.set_defaults(func=cmd_extract)
+
+    p = sub.add_parser(
+        "export",
+        help="write a corpus (JSONL files) to JSONL, CSV or Parquet, filtered and de-duplicated",
+        description="Read crawl output, keep what the filters select, drop exact repeats and (unless "
+        "--keep-duplicates) near-duplicates, and write JSONL, CSV or Parquet (dates as UTC timestamps).",
+    )
+    _add_filter_options(p)
+    p.add_argument("-o", "--output", required=True, help="output file (- for stdout, not for Parquet)")
+    p.add_argument("--format", choices=["jsonl", "csv", "parquet"], help="default: from the output's extension")
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser(
+        "stats",
+        help="describe a corpus: articles per outlet and day, field coverage, languages, duplicates",
+        description="Print articles per outlet and per day, field coverage, languages and the "
+        "near-duplicate share of a corpus; --html also writes them as a page with charts.",
+    )
+    _add_filter_options(p)
+    p.add_argument("--html", metavar="FILE", help="also write an offline HTML report with charts")
+    p.add_argument("--json", action="store_true", help="print the statistics as JSON")
+    p.set_defaults(func=cmd_stats)
 
     p = sub.add_parser(
         "schema",
