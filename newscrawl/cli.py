@@ -75,10 +75,61 @@ def extract_one(source: str, url: str | None, max_bytes: int) -> dict[str, Any]:
     return record
 
 
+def _is_warc_path(source: str) -> bool:
+    if source == "-":
+        return False
+    path = Path(source)
+    if path.name.endswith((".warc", ".warc.gz")):
+        return True
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(4096)
+    except OSError:
+        return False
+    from newscrawl.warc import is_warc  # noqa: PLC0415
+
+    return is_warc(head)
+
+
+def extract_warc(source: str, out: Any) -> int:
+    """Re-extract every HTML response of a WARC file; returns how many failed."""
+    from itemadapter import ItemAdapter  # noqa: PLC0415
+
+    from newscrawl import __version__ as version  # noqa: PLC0415
+    from newscrawl.extraction import extract  # noqa: PLC0415
+    from newscrawl.warc import html_responses  # noqa: PLC0415
+
+    count = 0
+    tty = sys.stderr.isatty()
+    try:
+        for url, record_id, body, headers, status in html_responses(Path(source)):
+            result = extract(body, url, headers, status)
+            count += 1
+            if tty and count % 100 == 0:
+                print(f"\r{source}: {count} pages", end="", file=sys.stderr, flush=True)
+            if result.item is None:
+                continue
+            record = ItemAdapter(result.item).asdict()
+            record["extractor_version"] = version
+            record["warc_file"] = Path(source).name
+            record["warc_record_id"] = record_id
+            record["source"] = source
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+    except Exception as exc:  # noqa: BLE001  (warcio raises several kinds on a damaged archive)
+        print(f"newscrawl extract: {source}: unreadable WARC ({exc})", file=sys.stderr)
+        return 1
+    if tty and count >= 100:
+        print(f"\r{source}: {count} pages", file=sys.stderr)
+    return 0
+
+
 def cmd_extract(args: argparse.Namespace) -> int:
     failed = 0
     out = sys.stdout
     for source in args.paths:
+        if _is_warc_path(source):
+            failed += extract_warc(source, out)
+            continue
         try:
             record = extract_one(source, args.url, args.max_bytes)
         except InputError as exc:
@@ -185,7 +236,9 @@ def build_parser() -> argparse.ArgumentParser:
         "that cannot be read or is not HTML gets a one-line error on stderr; the others are "
         "still extracted, and the exit status is 1.",
     )
-    p.add_argument("paths", nargs="+", metavar="PATH", help="a .html or .html.gz file, or - for stdin")
+    p.add_argument("paths", nargs="+", metavar="PATH",
+                   help="a .html or .html.gz file, a .warc/.warc.gz archive (every HTML response in it "
+                   "is re-extracted; article pages only), or - for stdin")
     p.add_argument("--url", help="the page's URL (resolves relative links; default: the file's file:// URL)")
     p.add_argument("--max-bytes", type=int, default=MAX_INPUT_BYTES,
                    help="refuse inputs larger than this (default: %(default)s)")

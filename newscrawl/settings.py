@@ -36,6 +36,9 @@ ITEM_PIPELINES = {
     "newscrawl.pipelines.validate.ValidatePipeline": 100,
     "newscrawl.pipelines.dedupe.DedupePipeline": 200,
 }
+DOWNLOADER_MIDDLEWARES = {
+    "newscrawl.warc.WarcArchiveMiddleware": 595,  # archives raw responses when NEWSCRAWL_WARC_DIR is set
+}
 SPIDER_MIDDLEWARES = {
     "newscrawl.middlewares.ProvenanceMiddleware": 950,  # stamps fetched_at, extractor_version
 }
@@ -52,5 +55,7 @@ NEWSCRAWL_VALIDATE_REQUIRED = ["headline", "body"]  # items missing any of these
 NEWSCRAWL_VALIDATE_MIN_BODY_CHARS = 200  # bodies shorter than this are dropped as "short_body"
 NEWSCRAWL_SUMMARY_ENABLED = True  # print a summary (pages, articles, skips by reason) when the crawl ends
 NEWSCRAWL_SUMMARY_FILE = None  # also write the summary as JSON to this path
+NEWSCRAWL_WARC_DIR = None  # write every fetched response to rotating .warc.gz files in this folder
+NEWSCRAWL_WARC_MAX_BYTES = 1024 * 1024 * 1024  # start a new WARC file past this size
 NEWSCRAWL_VALIDATE_ENABLED = True  # drop items without the required fields
 NEWSCRAWL_DEDUPE_ENABLED = True  # drop items whose canonical URL or body was already stored in this crawl
