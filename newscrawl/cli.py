@@ -123,7 +123,33 @@ def extract_warc(source: str, out: Any) -> int:
     return 0
 
 
+def cmd_explain(args: argparse.Namespace) -> int:
+    """Print which rule removed which text for each input page."""
+    from newscrawl.extraction.pages import NotHtmlError, make_response, page_for  # noqa: PLC0415
+
+    failed = 0
+    for source in args.paths:
+        try:
+            data = read_input(source, args.max_bytes)
+            page = page_for(make_response(data, _url_for(source, args.url)))
+            log = page.explain()
+        except (InputError, NotHtmlError) as exc:
+            failed += 1
+            print(f"newscrawl extract: {source}: {exc}", file=sys.stderr)
+            continue
+        print(f"# {source}: {len(log)} removals")
+        width = max((len(rule) for rule, _ in log), default=0)
+        for rule, text in log:
+            excerpt = " ".join(text.split())
+            if len(excerpt) > args.excerpt:
+                excerpt = excerpt[: args.excerpt - 1] + "…"
+            print(f"{rule:<{width}}  {excerpt}")
+    return 1 if failed else 0
+
+
 def cmd_extract(args: argparse.Namespace) -> int:
+    if args.explain:
+        return cmd_explain(args)
     failed = 0
     out = sys.stdout
     for source in args.paths:
@@ -240,6 +266,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="a .html or .html.gz file, a .warc/.warc.gz archive (every HTML response in it "
                    "is re-extracted; article pages only), or - for stdin")
     p.add_argument("--url", help="the page's URL (resolves relative links; default: the file's file:// URL)")
+    p.add_argument("--explain", action="store_true",
+                   help="instead of JSON, print which cleaning rule removed which text (rule, excerpt)")
+    p.add_argument("--excerpt", type=int, default=100, help="excerpt length for --explain (default: %(default)s)")
     p.add_argument("--max-bytes", type=int, default=MAX_INPUT_BYTES,
                    help="refuse inputs larger than this (default: %(default)s)")
     p.set_defaults(func=cmd_extract)

@@ -87,3 +87,16 @@ def test_every_command_has_help() -> None:
         proc = run(*args, "--help")
         assert proc.returncode == 0
         assert b"usage: newscrawl" in proc.stdout
+
+
+def test_explain_names_the_rule_behind_each_removal() -> None:
+    """`extract --explain` on the seed page lists the related block, the captions and the trailer with their rules."""
+    seed = Path(__file__).resolve().parent.parent / "fixtures" / "newscrawl.extraction.pages.GenericArticlePage" / "autoblog-seed-wire-story" / "inputs" / "HttpResponse-body.html"
+    proc = run("extract", "--explain", str(seed))
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.decode().splitlines()
+    assert lines[0].startswith(f"# {seed}: ")
+    rules = {line.split()[0]: line for line in lines[1:]}
+    assert "Related Articles" in rules["furniture-class:related"]
+    assert "Source link" in rules["trailer-line"]
+    assert any(r == "caption" and "Mahmud Hossain Opu/AP" in line for r, line in ((line.split()[0], line) for line in lines[1:]))

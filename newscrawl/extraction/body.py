@@ -31,6 +31,9 @@ if TYPE_CHECKING:
 
     from lxml.html import HtmlElement
 
+# (rule name, text removed) pairs, collected when a caller asks why text was removed.
+Explain = list[tuple[str, str]]
+
 # -- matchers built from the vocabulary ---------------------------------------
 _BLOCK_RE = re.compile(r"(?:^|[\s_-])(?:" + bp.alt(bp.BLOCK_TOKENS) + r")(?:$|[\s_-])")
 _WEAK = frozenset(bp.WEAK_TOKENS)
@@ -95,14 +98,15 @@ _MAX_LEAD_IN_CHARS = 160
 _RELATED_CUT_SHARE = 0.4
 
 
-def prune_tree(doc: HtmlElement) -> HtmlElement:
+def prune_tree(doc: HtmlElement, explain: Explain | None = None) -> HtmlElement:
     """Return a copy of ``doc`` without page furniture, captions or hidden blocks.
 
     An element is removed when its tag never holds article text (nav,
     aside, footer, form), it is hidden, or its class/id names furniture
     (share, related, comments, sidebar, ad ...). The guard: an element that
     holds most of the page's text, or is marked as the article body, is
-    kept whatever its class says.
+    kept whatever its class says. With ``explain``, each removal is logged
+    with its rule.
     """
     tree = copy.deepcopy(doc)
     body = tree.find("body")
@@ -111,29 +115,38 @@ def prune_tree(doc: HtmlElement) -> HtmlElement:
     # The guard measures article-like text: paragraphs long enough to be prose.
     prose = {p: n for p in body.iter("p") if (n := len(p.text_content())) >= _PROSE_CHARS}
     total_prose = sum(prose.values())
-    doomed: list[HtmlElement] = []
+    doomed: list[tuple[HtmlElement, str]] = []
     for el in body.iter():
         tag = el.tag
         if not isinstance(tag, str) or tag in ("html", "body"):
             continue
         names = f"{el.get('class') or ''} {el.get('id') or ''}".lower().strip()
-        if tag in _BLOCK_TAGS or el.get("hidden") is not None or _HIDDEN_STYLE_RE.search(el.get("style") or ""):
-            pass
+        if tag in _BLOCK_TAGS:
+            rule = f"furniture-tag:{tag}"
+        elif el.get("hidden") is not None or _HIDDEN_STYLE_RE.search(el.get("style") or ""):
+            rule = "hidden"
         elif not names or _CONTENT_RE.search(names):
             continue
         elif not (match := _BLOCK_RE.search(names)):
             continue
         elif match.group(0).strip(" _-") in _WEAK and len(el.text_content()) > 2000:
             continue
+        else:
+            rule = f"furniture-class:{match.group(0).strip(' _-')}"
         if total_prose and el.tag != "p":
             inside = sum(prose.get(p, 0) for p in el.iter("p"))
             if inside > _KEEP_PROSE_SHARE * total_prose:
                 continue  # holds most of the page's prose: a layout wrapper, not furniture
-        doomed.append(el)
-    for el in tree.xpath(_CAPTION_XPATH):
-        doomed.append(el)
-    doomed.extend(p for p in body.iter("p") if _is_link_paragraph(p))
-    for el in doomed:
+        doomed.append((el, rule))
+    doomed.extend((el, "caption") for el in tree.xpath(_CAPTION_XPATH))
+    doomed.extend((p, "link-only-paragraph") for p in body.iter("p") if _is_link_paragraph(p))
+    if explain is not None:  # log outermost removals only: nested ones go with them
+        marked = {el for el, _ in doomed}
+        for el, rule in doomed:
+            text = normalize_space(el.text_content())
+            if text and not any(a in marked for a in el.iterancestors()):
+                explain.append((rule, text))
+    for el, _rule in doomed:
         _drop(el)
     return tree
 
@@ -206,17 +219,22 @@ def clean_blocks(
     *,
     headline: str | None = None,
     captions: Iterable[str] = (),
+    explain: Explain | None = None,
 ) -> list[str]:
-    """Drop paragraph-level boilerplate from ``blocks`` and return the rest."""
+    """Drop paragraph-level boilerplate from ``blocks`` and return the rest.
+
+    With ``explain``, each dropped block is logged with the rule that dropped it.
+    """
     caption_keys = {_key(c) for c in captions if c and len(c) > 3}
     headline_key = _key(headline) if headline else None
     total = sum(len(b) for b in blocks) or 1
     out: list[str] = []
     seen_chars = 0
-    for block in blocks:
+    for index, block in enumerate(blocks):
         seen_chars += len(block)
         text = _ATTR_SHORTCODE_RE.sub("", _SHORTCODE_RE.sub("", block))
         if _ONLY_SHORTCODES_RE.match(text):
+            _log(explain, "shortcode", block)
             continue
         text = normalize_space(text)
         key = _key(text)
@@ -224,32 +242,57 @@ def clean_blocks(
             continue
         if key in _RELATED:
             if (seen_chars - len(block)) / total >= _RELATED_CUT_SHARE:
-                break  # a block of other articles: the article has ended
-            continue
-        if key in _TRAILERS or key in caption_keys or _COUNTER_RE.match(key):
+                # a block of other articles: the article has ended
+                _log(explain, "related-heading-ends-article", " | ".join(blocks[index:]))
+                break
+            _log(explain, "related-heading", block)
             continue
         if headline_key and key == headline_key and len(out) <= _MAX_KICKER_BLOCKS and all(
             len(b) <= _MAX_KICKER_CHARS for b in out
         ):
+            _log(explain, "headline-and-kicker", " | ".join([*out, block]))
             out.clear()  # the headline, and any kicker or label above it, are not body
             continue
-        if len(text) <= _MAX_LEAD_IN_CHARS and (
-            _LEAD_IN_RE.match(text) or _TRAILER_PHRASE_RE.search(text) or _FOLLOW_RE.match(text)
-        ):
-            continue
-        if len(text) <= _MAX_DATE_LINE_CHARS and is_date_line(text):
-            continue
-        if _CONTACT_ONLY_RE.match(text):
-            continue
-        if len(text) <= _MAX_LEAD_IN_CHARS and ("©" in text or "ⓒ" in text):
-            continue  # a photo or copyright credit line
-        if out and out[-1] == text:
+        rule = _block_rule(text, key, caption_keys)
+        if rule is None and out and out[-1] == text:
+            rule = "repeated-block"
+        if rule is not None:
+            _log(explain, rule, block)
             continue
         out.append(text)
-    return cut_teaser_excerpts(out)
+    return cut_teaser_excerpts(out, explain)
 
 
-def cut_teaser_excerpts(blocks: list[str]) -> list[str]:
+def _block_rule(text: str, key: str, caption_keys: set[str]) -> str | None:
+    """The rule that makes one block boilerplate, or None for article text."""
+    if key in _TRAILERS:
+        return "trailer-line"
+    if key in caption_keys:
+        return "caption-text"
+    if _COUNTER_RE.match(key):
+        return "counter"
+    if len(text) <= _MAX_LEAD_IN_CHARS:
+        if _LEAD_IN_RE.match(text):
+            return "lead-in"
+        if _TRAILER_PHRASE_RE.search(text):
+            return "trailer-phrase"
+        if _FOLLOW_RE.match(text):
+            return "follow-prompt"
+        if "©" in text or "ⓒ" in text:
+            return "credit-line"  # a photo or copyright credit line
+    if len(text) <= _MAX_DATE_LINE_CHARS and is_date_line(text):
+        return "date-line"
+    if _CONTACT_ONLY_RE.match(text):
+        return "contact-line"
+    return None
+
+
+def _log(explain: Explain | None, rule: str, text: str) -> None:
+    if explain is not None:
+        explain.append((rule, text))
+
+
+def cut_teaser_excerpts(blocks: list[str], explain: Explain | None = None) -> list[str]:
     """Cut a list of teaser excerpts that follows the article.
 
     Excerpts of other posts are long paragraphs cut off with an ellipsis
@@ -259,6 +302,7 @@ def cut_teaser_excerpts(blocks: list[str]) -> list[str]:
     """
     cut = [i for i, b in enumerate(blocks) if len(b) >= _MIN_EXCERPT_CHARS and _ELLIPSIS_END_RE.search(b)]
     if len(cut) >= _MIN_EXCERPTS and cut[0] > 0:
+        _log(explain, "teaser-excerpts", " | ".join(blocks[cut[0]:]))
         return blocks[: cut[0]]
     return blocks
 
@@ -398,12 +442,13 @@ def extract_blocks(
     *,
     headline: str | None = None,
     captions: Iterable[str] = (),
+    explain: Explain | None = None,
 ) -> list[str]:
     """The article's clean text blocks: prune, trafilatura, sibling chunks, cleaning."""
-    pruned = prune_tree(doc)
+    pruned = prune_tree(doc, explain)
     blocks = main_text_blocks(copy.deepcopy(pruned), url)
     blocks = add_sibling_chunks(pruned, blocks)
-    return clean_blocks(blocks, headline=headline, captions=captions)
+    return clean_blocks(blocks, headline=headline, captions=captions, explain=explain)
 
 
 _STANDFIRST_TAGS = ("h2", "h3", "h4")
@@ -413,7 +458,9 @@ def _comparable(text: str) -> str:
     return re.sub(r"\W+", " ", text.lower()).strip()
 
 
-def drop_standfirst(doc: HtmlElement, blocks: list[str], description: str | None) -> list[str]:
+def drop_standfirst(
+    doc: HtmlElement, blocks: list[str], description: str | None, explain: Explain | None = None
+) -> list[str]:
     """Drop a standfirst (dek) that opens the body.
 
     The standfirst is the summary under the headline. It is not article
@@ -435,4 +482,5 @@ def drop_standfirst(doc: HtmlElement, blocks: list[str], description: str | None
     follower = next((el for el in doc.iter("p") if normalize_space(el.text_content()) == blocks[1]), None)
     if follower is not None and follower.getparent() is heading.getparent():
         return blocks
+    _log(explain, "standfirst", blocks[0])
     return blocks[1:]

@@ -138,6 +138,19 @@ class GenericArticlePage(WebPage[Article]):
         )
         return body_mod.drop_standfirst(self.doc(), blocks, metadata_mod.description(self.meta()))
 
+    def explain(self) -> list[tuple[str, str]]:
+        """Which rule removed which text, in the order the rules ran (for audits)."""
+        log: body_mod.Explain = []
+        blocks = body_mod.extract_blocks(
+            self.doc(), str(self.response.url), headline=self.headline, captions=self.captions(), explain=log
+        )
+        body_mod.drop_standfirst(self.doc(), blocks, metadata_mod.description(self.meta()), log)
+        if blocks:
+            dateline, _ = split_dateline(blocks[0])
+            if dateline:
+                log.append(("dateline (kept as its own field)", dateline))
+        return log
+
     @cached_method
     def dateline_and_blocks(self) -> tuple[str | None, list[str]]:
         """The dateline split off the first block, and the body blocks."""
