@@ -53,6 +53,11 @@ _SHORTCODE_RE = re.compile(
 )
 # Any shortcode with attributes ([button link="..."]) or a closing tag ([/button]).
 _ATTR_SHORTCODE_RE = re.compile(r"\[/[a-z][a-z0-9_-]{1,30}\]|\[[a-z][a-z0-9_-]{1,30}\s+[a-z_-]+\s*=[^\]\n]{0,300}\]", re.IGNORECASE)
+# A paired shortcode whose content goes with it: [caption ...] ... [/caption].
+_CONTENT_SHORTCODE_RE = re.compile(
+    r"\[(" + bp.alt(bp.SHORTCODES_DROPPING_CONTENT) + r")\b[^\]\n]{0,300}\].*?\[/\1\]", re.IGNORECASE | re.DOTALL
+)
+_BIO_RE = re.compile(r"^(?:" + bp.alt(bp.AUTHOR_BIO_PREFIXES) + r")\b", re.IGNORECASE)
 _ONLY_SHORTCODES_RE = re.compile(r"^(?:\s*\[[^\]\n]{1,200}\]\s*)+$")
 _TRAILERS = frozenset(bp.TRAILER_LINES)
 _RELATED = frozenset(bp.RELATED_HEADINGS)
@@ -90,6 +95,8 @@ _ELLIPSIS_END_RE = re.compile(r"(?:…|\.\.\.|\[…\]|\[\.\.\.\])\s*$")
 # Short blocks above a repeated headline are its kicker or section label.
 _MAX_KICKER_BLOCKS = 2
 _MAX_KICKER_CHARS = 60
+# An author biography under the article is at most this long.
+_MAX_BIO_CHARS = 700
 # A date line ("Updated at 1:23 p.m.") is never longer than this.
 _MAX_DATE_LINE_CHARS = 80
 # A short paragraph that is a call to action, not article text.
@@ -188,20 +195,48 @@ def main_text_blocks(tree: HtmlElement, url: str | None) -> list[str]:
     )
     if result is None or result.body is None:
         return []
-    blocks: list[str] = [result.body.text or ""]
-    for el in result.body:
-        tag = el.tag
-        if tag == "list":
-            blocks.extend(normalize_space(_text(item)) for item in el.iter("item"))
-        elif tag == "table":
-            for row in el.iter("row"):
-                cells = [normalize_space(_text(c)) for c in row.iter("cell")]
-                blocks.append(" | ".join(c for c in cells if c))
-        else:
-            blocks.append(normalize_space(_text(el)))
-        if el.tail:  # trafilatura leaves loose text as the tail of the previous block
-            blocks.append(normalize_space(el.tail))
+    blocks: list[str] = []
+    _walk_blocks(result.body, blocks)
     return [b for b in blocks if b]
+
+
+# trafilatura's output tags (TEI-like) and, when it falls back to a raw
+# subtree of the page, HTML tags: elements that are one text block each.
+_LEAF_TAGS = frozenset({
+    "p", "head", "quote", "code", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre",
+    "dd", "dt", "address",
+})
+_LIST_TAGS = {"list": "item", "ul": "li", "ol": "li"}
+
+
+def _walk_blocks(el: HtmlElement, out: list[str]) -> None:
+    """Append the text blocks under ``el`` in order: leaves whole, containers walked into."""
+    if el.text and el.text.strip():
+        out.append(normalize_space(el.text))
+    for child in el:
+        tag = child.tag if isinstance(child.tag, str) else ""
+        if tag in _LIST_TAGS:
+            item_tag = _LIST_TAGS[tag]
+            out.extend(normalize_space(_text(item)) for item in child if item.tag == item_tag)
+        elif tag == "table":
+            rows = list(child.iter("row")) or list(child.iter("tr"))
+            for row in rows:
+                cells = [normalize_space(_text(c)) for c in row if c.tag in ("cell", "td", "th")]
+                out.append(" | ".join(c for c in cells if c))
+        elif tag in _LEAF_TAGS or not _has_blocks(child):
+            out.append(normalize_space(_text(child)))
+        else:
+            _walk_blocks(child, out)
+        if child.tail and child.tail.strip():  # loose text after a block is a block of its own
+            out.append(normalize_space(child.tail))
+
+
+def _has_blocks(el: HtmlElement) -> bool:
+    """True for a container: an element with block-level children."""
+    return any(
+        isinstance(c.tag, str) and (c.tag in _LEAF_TAGS or c.tag in _LIST_TAGS or c.tag == "table" or _has_blocks(c))
+        for c in el
+    )
 
 
 def _text(el: HtmlElement) -> str:
@@ -232,7 +267,7 @@ def clean_blocks(
     seen_chars = 0
     for index, block in enumerate(blocks):
         seen_chars += len(block)
-        text = _ATTR_SHORTCODE_RE.sub("", _SHORTCODE_RE.sub("", block))
+        text = _ATTR_SHORTCODE_RE.sub("", _SHORTCODE_RE.sub("", _CONTENT_SHORTCODE_RE.sub("", block)))
         if _ONLY_SHORTCODES_RE.match(text):
             _log(explain, "shortcode", block)
             continue
@@ -282,6 +317,8 @@ def _block_rule(text: str, key: str, caption_keys: set[str]) -> str | None:
             return "credit-line"  # a photo or copyright credit line
     if len(text) <= _MAX_DATE_LINE_CHARS and is_date_line(text):
         return "date-line"
+    if len(text) <= _MAX_BIO_CHARS and _BIO_RE.match(text):
+        return "author-bio"
     if _CONTACT_ONLY_RE.match(text):
         return "contact-line"
     return None
@@ -452,6 +489,7 @@ def extract_blocks(
 
 
 _STANDFIRST_TAGS = ("h2", "h3", "h4")
+_STANDFIRST_CLASS_RE = re.compile(r"(?:^|[\s_-])(?:" + bp.alt(bp.STANDFIRST_CLASS_TOKENS) + r")(?:$|[\s_-])")
 
 
 def _comparable(text: str) -> str:
@@ -464,23 +502,32 @@ def drop_standfirst(
     """Drop a standfirst (dek) that opens the body.
 
     The standfirst is the summary under the headline. It is not article
-    text when it repeats the page's description *and* is set as a heading
-    outside the container of the paragraphs that follow. A first paragraph
-    that merely doubles as the description (many sites copy it there) is
-    a sibling of the others and stays.
+    text when it repeats the page's description *and* either its class
+    marks it as a standfirst (``dek``, ``summary``, ``entradilla`` ...) or it
+    is set as a heading outside the container of the paragraphs that
+    follow. A first paragraph that merely doubles as the description (many
+    sites copy it there) stays.
     """
     if not description or len(blocks) < 2:
         return blocks
     first, wanted = _comparable(blocks[0]), _comparable(description)
     if not wanted or not (first == wanted or first.startswith(wanted[:80])):
         return blocks
-    heading = next(
-        (el for el in doc.iter(*_STANDFIRST_TAGS) if normalize_space(el.text_content()) == blocks[0]), None
-    )
-    if heading is None:
+    opening = blocks[0][:12]
+    for el in doc.iter("p", "div", "span", *_STANDFIRST_TAGS):
+        # cheap test first: the element's first text chunk opens the block
+        head = normalize_space(next((t for t in el.itertext() if t.strip()), ""))[:12]
+        if head != opening[: len(head)] or not head or normalize_space(el.text_content()) != blocks[0]:
+            continue
+        if _STANDFIRST_CLASS_RE.search((el.get("class") or "").lower()):
+            break  # marked as the standfirst
+        if el.tag not in _STANDFIRST_TAGS:
+            continue
+        follower = next((p for p in doc.iter("p") if normalize_space(p.text_content()) == blocks[1]), None)
+        if follower is None or follower.getparent() is not el.getparent():
+            break  # a heading apart from the text that follows
         return blocks
-    follower = next((el for el in doc.iter("p") if normalize_space(el.text_content()) == blocks[1]), None)
-    if follower is not None and follower.getparent() is heading.getparent():
+    else:
         return blocks
     _log(explain, "standfirst", blocks[0])
     return blocks[1:]

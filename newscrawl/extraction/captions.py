@@ -505,9 +505,21 @@ def _caption_for(img: HtmlElement, root: HtmlElement) -> tuple[str | None, str |
         if caption_el is not None and credit_el is None:
             credit_el = _credit_element(caption_el)
     if caption_el is None and credit_el is None:
+        shortcode = _shortcode_caption(img)
+        if shortcode:
+            return split_credit(shortcode)
         data = img.get("data-caption")
         return split_credit(data) if data else (None, None)
     return _caption_and_credit(caption_el, credit_el)
+
+
+def _shortcode_caption(img: HtmlElement) -> str | None:
+    """The caption of an unrendered WordPress ``[caption]<img> Text[/caption]`` shortcode."""
+    tail = img.tail or ""
+    if "[/caption]" not in tail:
+        return None
+    text = normalize_space(tail.split("[/caption]", 1)[0])
+    return text or None
 
 
 def _wrapper(img: HtmlElement, root: HtmlElement) -> HtmlElement | None:

@@ -68,6 +68,27 @@ SHORTCODE_NAMES = (
     "spot_img", "spot_im",
 )
 
+# Paired shortcodes whose enclosed text is not article text either:
+# [caption ...]<img> Caption[/caption], [button ...]Subscribe[/button].
+SHORTCODES_DROPPING_CONTENT = (
+    "caption", "wp_caption", "button", "related_posts", "related", "newsletter", "ad", "ads",
+    "adsense", "gallery", "embed", "video", "audio", "tweet", "contact-form", "contact-form-7",
+    "mc4wp_form", "subscribe", "cta", "su_button",
+)
+
+# class tokens of a standfirst (dek): the summary set under the headline.
+# Not "intro"/"lead": sites use those for the article's real first paragraph.
+STANDFIRST_CLASS_TOKENS = (
+    "summary", "standfirst", "dek", "entradilla", "bajada", "sumario", "chapo", "chapeau",
+    "subtitle", "sub-title", "subheadline", "sub-headline", "vorspann", "teaser-text",
+)
+
+# Openers of an author biography set under the article.
+AUTHOR_BIO_PREFIXES = (
+    "about the author", "about the writer", "über den autor", "über die autorin",
+    "zur person:", "à propos de l'auteur", "à propos de l’auteur", "sobre el autor", "sobre la autora",
+)
+
 # Whole-paragraph trailers and labels (compared case-insensitively, after
 # stripping punctuation at the ends).
 TRAILER_LINES = (
@@ -129,6 +150,9 @@ LEAD_IN_PREFIXES = (
     "suscríbete", "síguenos", "folgen sie uns", "suivez-nous",
     "we use cookies", "this website uses cookies", "this site uses cookies",
     "by continuing to use", "diese website verwendet cookies", "ce site utilise des cookies",
+    "wir verwenden cookies", "diese seite verwendet cookies", "nous utilisons des cookies",
+    "utilizamos cookies", "usamos cookies", "este sitio web utiliza cookies", "esta web utiliza cookies",
+    "este sitio utiliza cookies",
     "copyright ©", "copyright (c)", "©", "(c) copyright", "copyright ⓒ", "ⓒ",
     # contact lines and agency follow-ups under the story
     "reach the reporter", "reach the reporters", "contact the reporter", "contact the author",
