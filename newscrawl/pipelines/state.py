@@ -1,0 +1,211 @@
+"""The last pipeline: versions, near-duplicates, and the state written after export.
+
+For each article :class:`StatePipeline` looks up the stored record under
+the article's key (canonical URL, else URL):
+
+- not stored: ``version`` 1;
+- stored with the same text: nothing is written (dropped as
+  ``unchanged``, counted as ``newscrawl/dropped/unchanged``);
+- stored with another text: ``version`` one more, and
+  ``previous_fetched_at`` the stored record's ``fetched_at``.
+
+``duplicate_of`` is the URL of the first stored copy of a near-identical
+text (MinHash of word shingles, see :mod:`newscrawl.state`), searched in
+the whole state database and among the articles of this run.
+
+Nothing is stored here: the state is written from the ``item_scraped``
+signal, which Scrapy sends after the feed exporters wrote the item's line,
+so a crash can never mark an unwritten article as done (see
+:mod:`newscrawl.feedstorage` for why the line is on disk by then).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+import attrs
+from datasketch import MinHashLSH
+from scrapy import signals
+from scrapy.exceptions import DropItem
+
+from newscrawl.incremental import (
+    StateOptions,
+    response_validators,
+    state_options,
+    state_store,
+)
+from newscrawl.items import Article
+from newscrawl.pipelines.dedupe import body_fingerprint, url_key
+from newscrawl.state import StateStore, Validators, WrittenRecord, text_signature
+from newscrawl.timespec import isoformat, utc_now
+
+if TYPE_CHECKING:
+    from typing import Self
+
+    from datasketch import LeanMinHash
+    from scrapy.crawler import Crawler
+    from scrapy.http import Response
+    from scrapy.statscollectors import StatsCollector
+
+logger = logging.getLogger(__name__)
+
+
+class UnchangedArticle(DropItem):
+    """The article is stored with the same text: no new record.
+
+    Carries the article, because Scrapy's ``item_dropped`` signal gives
+    the item the spider yielded (a page awaiting extraction), not the
+    article a pipeline made of it.
+    """
+
+    def __init__(self, article: Article) -> None:
+        super().__init__(f"unchanged: {article.url}", log_level="DEBUG")
+        self.article = article
+
+
+@attrs.define
+class _Pending:
+    """What process_item decided for an item, kept until it is exported."""
+
+    key: str
+    fingerprint: str
+    signature: LeanMinHash | None
+
+
+@attrs.define
+class _RunCopy:
+    """An article of this run, for near-duplicate search before it is stored."""
+
+    order: int
+    url: str
+    duplicate_of: str | None
+    signature: LeanMinHash
+
+
+def response_urls(response: Response | None, item: Article) -> list[str]:
+    """Every URL the article was requested or found under: before and after redirects, canonical."""
+    urls: list[str] = []
+    if response is not None:
+        urls += list(response.meta.get("redirect_urls", []))
+        urls.append(response.url)
+    urls.append(item.url)
+    if item.canonical_url:
+        urls.append(item.canonical_url)
+    return urls
+
+
+class StatePipeline:
+    """Sets ``version``, ``previous_fetched_at`` and ``duplicate_of``; drops unchanged articles; records the state."""
+
+    def __init__(self, store: StateStore, options: StateOptions, stats: StatsCollector) -> None:
+        self.store = store
+        self.options = options
+        self.stats = stats
+        self._pending: dict[int, _Pending] = {}
+        self._run: dict[str, _RunCopy] = {}
+        self._run_lsh: MinHashLSH | None = None
+        if options.near_duplicates is not None:
+            self._run_lsh = MinHashLSH(num_perm=options.near_duplicates.num_perm, params=options.near_duplicates.bands)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        options = state_options(crawler)
+        assert crawler.stats is not None
+        pipe = cls(state_store(crawler, options), options, crawler.stats)
+        crawler.signals.connect(pipe.item_scraped, signal=signals.item_scraped)
+        crawler.signals.connect(pipe.item_dropped, signal=signals.item_dropped)
+        _warn_overwrite(crawler, pipe.store)
+        return pipe
+
+    # -- deciding ------------------------------------------------------------------------
+    def process_item(self, item: Any, spider: Any = None) -> Any:
+        if not isinstance(item, Article):
+            return item
+        key = url_key(item)
+        fingerprint = body_fingerprint(item.body or "")
+        stored = self.store.get(key)
+        if stored is not None and stored.fingerprint == fingerprint:
+            self.stats.inc_value("newscrawl/dropped/unchanged")
+            raise UnchangedArticle(item)
+        item.version = stored.version + 1 if stored is not None else 1
+        item.previous_fetched_at = stored.fetched_at if stored is not None else None
+        signature = text_signature(item.body, self.options.near_duplicates) if self.options.near_duplicates else None
+        if signature is not None:
+            item.duplicate_of = self.first_copy(key, signature)
+            self._remember_run_copy(key, item, signature)
+        # Keyed by id(): attrs items are not hashable. An entry whose item is never
+        # exported is overwritten when its id is reused, as every item sets its own here.
+        self._pending[id(item)] = _Pending(key, fingerprint, signature)
+        return item
+
+    def first_copy(self, key: str, signature: LeanMinHash) -> str | None:
+        """The url of the first copy of a near-identical text: stored earlier, else earlier in this run."""
+        found = self.store.first_copy(signature, exclude_key=key)
+        if found is not None:
+            return found[0]
+        assert self._run_lsh is not None and self.options.near_duplicates is not None
+        threshold = self.options.near_duplicates.threshold
+        candidates = sorted((self._run[other] for other in self._run_lsh.query(signature) if other != key), key=lambda c: c.order)
+        for copy in candidates:
+            if signature.jaccard(copy.signature) >= threshold:
+                return copy.duplicate_of or copy.url
+        return None
+
+    def _remember_run_copy(self, key: str, item: Article, signature: LeanMinHash) -> None:
+        assert self._run_lsh is not None
+        if key not in self._run:
+            self._run[key] = _RunCopy(len(self._run), item.url, item.duplicate_of, signature)
+            self._run_lsh.insert(key, signature)
+
+    # -- recording (after export) -----------------------------------------------------------
+    def item_scraped(self, item: Any, response: Response | None) -> None:
+        """The item's line is written: store its record."""
+        pending = self._pending.pop(id(item), None)
+        if pending is None or not isinstance(item, Article):
+            return
+        self.store.record_written(
+            WrittenRecord(
+                key=pending.key,
+                url=item.url,
+                canonical_url=item.canonical_url,
+                urls=tuple(response_urls(response, item)),
+                fingerprint=pending.fingerprint,
+                version=item.version or 1,
+                fetched_at=item.fetched_at,
+                seen_at=item.fetched_at or isoformat(utc_now()),
+                validators=response_validators(response) if response is not None else Validators(),
+                duplicate_of=item.duplicate_of,
+                signature=pending.signature,
+            )
+        )
+        self.stats.inc_value("newscrawl/state/new" if item.version == 1 else "newscrawl/state/new_version")
+        if item.duplicate_of:
+            self.stats.inc_value("newscrawl/state/near_duplicate")
+
+    def item_dropped(self, response: Response | None, exception: BaseException) -> None:
+        """An unchanged article was fetched again: note when, and its current validators."""
+        if not isinstance(exception, UnchangedArticle):
+            return
+        item = exception.article
+        self.store.record_checked(
+            url_key(item),
+            seen_at=item.fetched_at or isoformat(utc_now()),
+            urls=response_urls(response, item),
+            validators=response_validators(response) if response is not None else Validators(),
+        )
+
+
+def _warn_overwrite(crawler: Crawler, store: StateStore) -> None:
+    """Warn when ``-O`` would replace earlier output with only what is new since."""
+    stored = len(store)
+    if not stored:
+        return
+    feeds = crawler.settings.getdict("FEEDS")
+    overwritten = [uri for uri, options in feeds.items() if isinstance(options, dict) and options.get("overwrite")]
+    if overwritten:
+        logger.warning(
+            "the state database %s already holds %d articles, which this run skips; -O replaces %s with only "
+            "the new ones: use -o to append, or NEWSCRAWL_STATE_ENABLED=False for a full crawl",
+            store.path, stored, ", ".join(map(str, overwritten)),
+        )

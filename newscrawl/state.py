@@ -1,0 +1,473 @@
+"""Incremental crawl state: the articles already stored, in an embedded SQLite database.
+
+A scheduled crawl asks this store, before it fetches a page, whether the
+article is already in the corpus (:meth:`StateStore.lookup`), and tells it,
+after the article's JSONL line is written, what was written
+(:meth:`StateStore.record_written`). It also finds near-duplicate texts
+across everything stored (:meth:`StateStore.first_copy`).
+
+What one row of ``articles`` holds: the article's key (canonical URL, else
+the fetched URL), the URL of its latest record, the fingerprint of its text,
+its ``version``, first and last seen, the ``fetched_at`` of the latest
+record, the response validators (``ETag``, ``Last-Modified``) and the
+sitemap ``lastmod`` it was listed with. ``urls`` maps every URL the article
+was requested or found under (before and after redirects, canonical) to its
+key, so that the next run recognises it by the URL discovery lists.
+
+Durability: the database runs in WAL mode and each write is one
+transaction, so a crash (``kill -9``) at any moment leaves either the whole
+record or none of it. This module is plain Python (no Scrapy); the crawl
+components in :mod:`newscrawl.incremental` and
+:mod:`newscrawl.pipelines.state` wrap it.
+
+Near-duplicates: each stored text has a MinHash signature of its word
+shingles (datasketch), and the signature's bands are indexed in the
+database (locality-sensitive hashing with the band and row counts
+datasketch's ``MinHashLSH`` picks for the threshold), so a run queries the
+whole corpus without loading it into memory.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import re
+import sqlite3
+import uuid
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import attrs
+import numpy as np
+from datasketch import LeanMinHash, MinHash, MinHashLSH
+from w3lib.url import canonicalize_url
+
+from newscrawl.timespec import parse_datetime
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator
+    from datetime import datetime, timedelta
+    from typing import Self
+
+SCHEMA_VERSION = 1
+MINHASH_SEED = 1  # fixed: signatures made with another seed are not comparable
+MINHASH_SCHEME = "affine32"  # datasketch's hashing scheme; pinned because signatures are stored
+_SIGNATURE_BYTEORDER = "<"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (
+    name TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS articles (
+    key TEXT PRIMARY KEY,        -- canonical URL, else fetched URL, without trailing slash
+    url TEXT NOT NULL,           -- url of the latest record written
+    canonical_url TEXT,
+    fingerprint TEXT NOT NULL,   -- sha1 of the normalised body text
+    version INTEGER NOT NULL,
+    first_seen TEXT NOT NULL,    -- when the first record was written, ISO 8601 UTC
+    last_seen TEXT NOT NULL,     -- when a crawl last fetched it or had it confirmed unchanged
+    fetched_at TEXT,             -- fetched_at of the latest record written
+    etag TEXT,                   -- ETag of the latest response
+    last_modified TEXT,          -- Last-Modified of the latest response
+    lastmod TEXT,                -- sitemap lastmod it was last listed with
+    duplicate_of TEXT,           -- url of the first stored copy of a near-identical text
+    last_run TEXT                -- id of the crawl that last wrote or checked it
+);
+CREATE TABLE IF NOT EXISTS urls (
+    url TEXT PRIMARY KEY,        -- a canonicalized URL the article was requested or found under
+    key TEXT NOT NULL REFERENCES articles(key)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS signatures (
+    key TEXT PRIMARY KEY REFERENCES articles(key),
+    minhash BLOB NOT NULL        -- datasketch LeanMinHash, serialised little-endian
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS lsh_bands (
+    band INTEGER NOT NULL,
+    bucket INTEGER NOT NULL,     -- 64-bit hash of the band's rows of the signature
+    key TEXT NOT NULL REFERENCES articles(key),
+    PRIMARY KEY (band, bucket, key)
+) WITHOUT ROWID;
+"""
+
+_WORD = re.compile(r"\w+")
+
+
+class StateError(Exception):
+    """The state database cannot be used as configured; the message says why and what to do."""
+
+
+# -- near-duplicate signatures -----------------------------------------------------------
+
+
+@attrs.frozen
+class NearDuplicateOptions:
+    """How texts are compared; ``num_perm`` and ``shingle_words`` are fixed for a database."""
+
+    threshold: float = attrs.field(default=0.8)
+    """Estimated Jaccard similarity of word shingles from which two texts are near-duplicates."""
+
+    num_perm: int = 128
+    """MinHash signature length (datasketch ``num_perm``)."""
+
+    shingle_words: int = 5
+    """Words per shingle."""
+
+    @threshold.validator
+    def _check_threshold(self, attribute: Any, value: float) -> None:
+        if not 0.0 < value <= 1.0:
+            msg = f"near-duplicate threshold must be in (0, 1], got {value}"
+            raise ValueError(msg)
+
+    @property
+    def bands(self) -> tuple[int, int]:
+        """(bands, rows per band) of the LSH index, as datasketch's MinHashLSH chooses them."""
+        return _lsh_params(self.threshold, self.num_perm)
+
+
+@lru_cache(maxsize=16)
+def _lsh_params(threshold: float, num_perm: int) -> tuple[int, int]:
+    lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+    return lsh.b, lsh.r
+
+
+def shingles(text: str, words: int) -> set[bytes]:
+    """The word ``words``-grams of ``text``, lower-cased, punctuation ignored (a short text is one shingle)."""
+    tokens = _WORD.findall(text.lower())
+    if not tokens:
+        return set()
+    return {" ".join(tokens[i : i + words]).encode("utf-8") for i in range(max(1, len(tokens) - words + 1))}
+
+
+def text_signature(text: str | None, options: NearDuplicateOptions) -> LeanMinHash | None:
+    """The MinHash signature of a text's shingles, or None for a text without words."""
+    grams = shingles(text or "", options.shingle_words)
+    if not grams:
+        return None
+    minhash = MinHash(num_perm=options.num_perm, seed=MINHASH_SEED, scheme=MINHASH_SCHEME)
+    minhash.update_batch(sorted(grams))
+    return LeanMinHash(minhash)
+
+
+def serialize_signature(signature: LeanMinHash) -> bytes:
+    """The signature as bytes for the database (datasketch's own format)."""
+    buf = bytearray(signature.bytesize(byteorder=_SIGNATURE_BYTEORDER))
+    signature.serialize(buf, byteorder=_SIGNATURE_BYTEORDER)
+    return bytes(buf)
+
+
+def deserialize_signature(data: bytes) -> LeanMinHash:
+    """A signature read back from :func:`serialize_signature`'s bytes."""
+    return LeanMinHash.deserialize(data, byteorder=_SIGNATURE_BYTEORDER)
+
+
+def band_buckets(signature: LeanMinHash, bands: int, rows: int) -> list[tuple[int, int]]:
+    """(band, bucket) pairs of a signature: a 64-bit hash of each band's rows."""
+    values = np.asarray(signature.hashvalues, dtype="<u8")
+    found = []
+    for band in range(bands):
+        digest = hashlib.blake2b(values[band * rows : (band + 1) * rows].tobytes(), digest_size=8).digest()
+        found.append((band, int.from_bytes(digest, "little", signed=True)))
+    return found
+
+
+# -- records -----------------------------------------------------------------------------
+
+
+def normalize_url(url: str) -> str:
+    """The form a URL is stored and looked up under: canonicalized, without fragment."""
+    return canonicalize_url(url.strip())
+
+
+@attrs.frozen(kw_only=True)
+class StoredArticle:
+    """What the state database knows about one article."""
+
+    key: str
+    url: str
+    canonical_url: str | None
+    fingerprint: str
+    version: int
+    first_seen: str
+    last_seen: str
+    fetched_at: str | None
+    etag: str | None
+    last_modified: str | None
+    lastmod: str | None
+    duplicate_of: str | None
+    last_run: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class Validators:
+    """What a response and discovery said about a page's version: ETag, Last-Modified, sitemap lastmod."""
+
+    etag: str | None = None
+    last_modified: str | None = None
+    lastmod: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class WrittenRecord:
+    """One JSONL record that was written, as :meth:`StateStore.record_written` stores it."""
+
+    key: str
+    url: str
+    canonical_url: str | None
+    urls: tuple[str, ...]
+    """Every URL the article was requested or found under (redirects, canonical)."""
+    fingerprint: str
+    version: int
+    fetched_at: str | None
+    seen_at: str
+    validators: Validators = Validators()
+    duplicate_of: str | None = None
+    signature: LeanMinHash | None = attrs.field(default=None, eq=False)
+
+
+_NAMES = tuple(f.name for f in attrs.fields(StoredArticle))
+_COLUMNS = ", ".join(_NAMES)
+
+
+@attrs.frozen
+class RecrawlPolicy:
+    """When a stored article is fetched again."""
+
+    after: timedelta | None = None
+    """Refetch once it was last seen this long ago (None: never on age alone)."""
+
+    changed: bool = False
+    """Refetch when its sitemap lastmod changed, or ask the server (If-None-Match / If-Modified-Since)."""
+
+
+def recrawl_reason(stored: StoredArticle, lastmod: str | None, now: datetime, policy: RecrawlPolicy) -> str | None:
+    """Why a stored article is to be fetched again (``recrawl_after``, ``lastmod_changed``,
+    ``validators``), or None to skip it.
+
+    With ``changed``: a listed ``lastmod`` that differs from the stored one
+    (or, when none was stored, is later than the last fetch) means changed;
+    an equal one means unchanged, with no request. Without a listed lastmod,
+    an article whose response had an ETag or Last-Modified is asked for
+    with a conditional request, which costs the server a 304 when nothing
+    changed.
+    """
+    if policy.after is not None:
+        last = parse_datetime(stored.last_seen)
+        if last is None or now - last >= policy.after:
+            return "recrawl_after"
+    if not policy.changed:
+        return None
+    if lastmod:
+        if stored.lastmod is not None:
+            old, new = parse_datetime(stored.lastmod), parse_datetime(lastmod)
+            same = old == new if old is not None and new is not None else stored.lastmod.strip() == lastmod.strip()
+            return None if same else "lastmod_changed"
+        listed, seen = parse_datetime(lastmod), parse_datetime(stored.last_seen)
+        return "lastmod_changed" if listed is not None and seen is not None and listed > seen else None
+    if stored.etag or stored.last_modified:
+        return "validators"
+    return None
+
+
+def conditional_headers(stored: StoredArticle) -> dict[str, str]:
+    """If-None-Match / If-Modified-Since headers from the stored validators (may be empty)."""
+    headers = {}
+    if stored.etag:
+        headers["If-None-Match"] = stored.etag
+    if stored.last_modified:
+        headers["If-Modified-Since"] = stored.last_modified
+    return headers
+
+
+# -- the store ---------------------------------------------------------------------------
+
+
+class StateStore:
+    """The state database: open it once per crawl, close it at the end.
+
+    ``path`` is a file (created with its folder) or ``":memory:"``.
+    ``near_duplicates`` fixes how texts are compared; a database remembers
+    the signature length and shingle size it was built with and refuses
+    others (a new threshold only re-indexes the stored signatures).
+    """
+
+    def __init__(
+        self, path: str | Path, near_duplicates: NearDuplicateOptions | None = None, run_id: str | None = None
+    ) -> None:
+        self.path = str(path)
+        self.near_duplicates = near_duplicates or NearDuplicateOptions()
+        self.run_id = run_id or uuid.uuid4().hex
+        """Stamped on every article this store writes or checks (``StoredArticle.last_run``)."""
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self._db = sqlite3.connect(self.path, isolation_level=None, timeout=30.0)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")  # WAL: a committed record survives a process crash
+            self._db.execute("PRAGMA foreign_keys=ON")
+            with self.transaction():
+                for statement in _SCHEMA.split(";"):
+                    if statement.strip():
+                        self._db.execute(statement)
+                self._check_meta()
+        except sqlite3.Error as exc:
+            msg = f"state database {self.path}: {exc}"
+            raise StateError(msg) from exc
+
+    # -- housekeeping
+    def close(self) -> None:
+        """Close the database (checkpointing the WAL)."""
+        with contextlib.suppress(sqlite3.Error):
+            self._db.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction: all of it is stored, or (on an exception or a crash) none of it."""
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self._db
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+
+    def _meta(self) -> dict[str, str]:
+        return dict(self._db.execute("SELECT name, value FROM meta").fetchall())
+
+    def _check_meta(self) -> None:
+        """Record the schema and signature parameters; refuse a database built with others."""
+        meta = self._meta()
+        options = self.near_duplicates
+        bands, rows = options.bands
+        wanted = {
+            "schema_version": str(SCHEMA_VERSION),
+            "minhash_num_perm": str(options.num_perm),
+            "minhash_seed": str(MINHASH_SEED),
+            "minhash_scheme": MINHASH_SCHEME,
+            "shingle_words": str(options.shingle_words),
+        }
+        if int(meta.get("schema_version", SCHEMA_VERSION)) > SCHEMA_VERSION:
+            msg = (f"state database {self.path} has schema version {meta['schema_version']}, "
+                   f"newer than this newscrawl's ({SCHEMA_VERSION}); upgrade newscrawl")
+            raise StateError(msg)
+        for name, value in wanted.items():
+            if name in meta and meta[name] != value and name != "schema_version":
+                msg = (f"state database {self.path} was built with {name}={meta[name]}, not {value}; "
+                       "use the settings it was built with or a new NEWSCRAWL_STATE_PATH")
+                raise StateError(msg)
+        self._db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", wanted.items())
+        if (meta.get("lsh_bands"), meta.get("lsh_rows")) != (str(bands), str(rows)):
+            self._reindex_bands(bands, rows)
+
+    def _reindex_bands(self, bands: int, rows: int) -> None:
+        """Rebuild the LSH band index for new (bands, rows) from the stored signatures."""
+        self._db.execute("DELETE FROM lsh_bands")
+        for key, blob in self._db.execute("SELECT key, minhash FROM signatures").fetchall():
+            self._insert_bands(key, deserialize_signature(blob), bands, rows)
+        self._db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", [("lsh_bands", str(bands)), ("lsh_rows", str(rows))])
+
+    def _insert_bands(self, key: str, signature: LeanMinHash, bands: int, rows: int) -> None:
+        self._db.executemany(
+            "INSERT OR IGNORE INTO lsh_bands (band, bucket, key) VALUES (?, ?, ?)",
+            [(band, bucket, key) for band, bucket in band_buckets(signature, bands, rows)],
+        )
+
+    # -- reading
+    def __len__(self) -> int:
+        """The number of articles stored."""
+        return int(self._db.execute("SELECT count(*) FROM articles").fetchone()[0])
+
+    def get(self, key: str) -> StoredArticle | None:
+        """The article stored under ``key`` (see :func:`newscrawl.pipelines.dedupe.url_key`), or None."""
+        row = self._db.execute(f"SELECT {_COLUMNS} FROM articles WHERE key = ?", (key,)).fetchone()
+        return _article(row)
+
+    def lookup(self, url: str) -> StoredArticle | None:
+        """The article stored under any URL it was requested or found under, or None."""
+        row = self._db.execute(
+            f"SELECT {', '.join('a.' + name for name in _NAMES)} FROM urls u JOIN articles a ON a.key = u.key WHERE u.url = ?",
+            (normalize_url(url),),
+        ).fetchone()
+        return _article(row)
+
+    def first_copy(self, signature: LeanMinHash, *, exclude_key: str) -> tuple[str, int] | None:
+        """The url and storage order of the first stored near-duplicate of ``signature``, or None.
+
+        Candidates come from the LSH band index and are kept when their
+        estimated Jaccard similarity reaches the threshold; the earliest
+        stored wins, and a candidate that is itself a copy leads to its
+        first copy. The article ``exclude_key`` (an earlier version of the
+        same article) is never its own duplicate.
+        """
+        bands, rows = self.near_duplicates.bands
+        pairs = band_buckets(signature, bands, rows)
+        placeholders = ", ".join("(?, ?)" for _ in pairs)
+        rows_found = self._db.execute(
+            "SELECT a.rowid, a.key, a.url, a.duplicate_of, s.minhash FROM articles a JOIN signatures s ON s.key = a.key "
+            f"WHERE a.key IN (SELECT key FROM lsh_bands WHERE (band, bucket) IN (VALUES {placeholders})) "
+            "AND a.key != ? ORDER BY a.rowid",
+            [*(v for pair in pairs for v in pair), exclude_key],
+        ).fetchall()
+        for rowid, _key, url, duplicate_of, blob in rows_found:
+            if signature.jaccard(deserialize_signature(blob)) >= self.near_duplicates.threshold:
+                return (duplicate_of or url), rowid
+        return None
+
+    # -- writing
+    def record_written(self, record: WrittenRecord) -> None:
+        """Store what one written JSONL record says about its article, in one transaction."""
+        v = record.validators
+        with self.transaction() as db:
+            db.execute(
+                f"INSERT INTO articles ({_COLUMNS}) VALUES ({', '.join('?' for _ in _NAMES)}) "
+                "ON CONFLICT(key) DO UPDATE SET url=excluded.url, canonical_url=excluded.canonical_url, "
+                "fingerprint=excluded.fingerprint, version=excluded.version, last_seen=excluded.last_seen, "
+                "fetched_at=excluded.fetched_at, etag=excluded.etag, last_modified=excluded.last_modified, "
+                "lastmod=coalesce(excluded.lastmod, articles.lastmod), duplicate_of=excluded.duplicate_of, "
+                "last_run=excluded.last_run",
+                (record.key, record.url, record.canonical_url, record.fingerprint, record.version, record.seen_at,
+                 record.seen_at, record.fetched_at, v.etag, v.last_modified, v.lastmod, record.duplicate_of, self.run_id),
+            )
+            self._add_urls(record.key, record.urls)
+            if record.signature is not None:
+                bands, rows = self.near_duplicates.bands
+                db.execute("DELETE FROM lsh_bands WHERE key = ?", (record.key,))
+                db.execute("INSERT OR REPLACE INTO signatures (key, minhash) VALUES (?, ?)",
+                           (record.key, serialize_signature(record.signature)))
+                self._insert_bands(record.key, record.signature, bands, rows)
+
+    def record_checked(self, key: str, *, seen_at: str, urls: Iterable[str] = (), validators: Validators = Validators()) -> bool:
+        """Note that a stored article was fetched again and found unchanged (or answered 304).
+
+        Updates last seen and the validators (keeping stored ones the
+        response did not repeat). False when ``key`` is not stored.
+        """
+        with self.transaction() as db:
+            cursor = db.execute(
+                "UPDATE articles SET last_seen = ?, etag = coalesce(?, etag), "
+                "last_modified = coalesce(?, last_modified), lastmod = coalesce(?, lastmod), last_run = ? WHERE key = ?",
+                (seen_at, validators.etag, validators.last_modified, validators.lastmod, self.run_id, key),
+            )
+            if not cursor.rowcount:
+                return False
+            self._add_urls(key, urls)
+        return True
+
+    def _add_urls(self, key: str, urls: Iterable[str]) -> None:
+        self._db.executemany(
+            "INSERT OR REPLACE INTO urls (url, key) VALUES (?, ?)",
+            [(normalize_url(u), key) for u in dict.fromkeys(urls) if u],
+        )
+
+
+def _article(row: tuple[Any, ...] | None) -> StoredArticle | None:
+    if row is None:
+        return None
+    return StoredArticle(**dict(zip(_NAMES, row, strict=True)))

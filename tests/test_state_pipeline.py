@@ -1,0 +1,236 @@
+"""The state pipeline and the incremental middlewares, driven through Scrapy's crawler objects and signals."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import pytest
+from scrapy import Request, signals
+from scrapy.exceptions import IgnoreRequest, NotConfigured
+from scrapy.http import HtmlResponse, Response
+from scrapy.utils.test import get_crawler
+
+from newscrawl.incremental import (
+    META_STATE_KEY,
+    IncrementalMiddleware,
+    NotModifiedMiddleware,
+    StateOptions,
+)
+from newscrawl.items import Article
+from newscrawl.pipelines.state import StatePipeline, UnchangedArticle
+from newscrawl.state import StateStore
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from pathlib import Path
+
+    from scrapy.crawler import Crawler
+
+WIRE = " ".join(
+    f"Paragraph {i}: officials in the capital said the flooding had displaced {i * 120} families since Thursday, "
+    f"and aid groups opened {i + 3} shelters in schools and churches across the city's low-lying districts."
+    for i in range(12)
+)
+OTHER = " ".join(
+    f"Section {i}: the central bank held its key rate at {i}.5 percent, citing slowing inflation and weak "
+    f"industrial output, while analysts expect {i + 1} cuts before the end of the year."
+    for i in range(12)
+)
+
+
+_CRAWLERS: list[Crawler] = []
+
+
+@pytest.fixture(autouse=True)
+def _close_state_databases() -> Iterator[None]:
+    """Each test's crawlers close their state database at the end, as a crawl does when its engine stops."""
+    yield
+    while _CRAWLERS:
+        _CRAWLERS.pop().signals.send_catch_log(signals.engine_stopped)
+
+
+def make_crawler(tmp_path: Path, **settings: Any) -> Crawler:
+    """A crawler with the project settings, the state database in ``tmp_path``, and ``settings`` on top."""
+    from newscrawl import settings as project  # noqa: PLC0415
+
+    base = {k: getattr(project, k) for k in dir(project) if k.isupper()}
+    base.update({"NEWSCRAWL_STATE_PATH": str(tmp_path / "state.sqlite3"), "MEMUSAGE_ENABLED": False, **settings})
+    crawler = get_crawler(settings_dict=base)
+    assert crawler.stats is not None
+    crawler.stats.open_spider()
+    _CRAWLERS.append(crawler)
+    return crawler
+
+
+def article(url: str, body: str = WIRE, fetched_at: str = "2025-01-01T00:00:00+00:00", **fields: Any) -> Article:
+    """An article as the extraction pipeline hands it on."""
+    return Article(url=url, headline="H", body=body, fetched_at=fetched_at, **fields)
+
+
+def response_for(url: str, *, listed: dict[str, Any] | None = None, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    """A response to an article request (with ``listed``) carrying ``headers``."""
+    request = Request(url, cb_kwargs={"listed": listed or {"source": "sitemap"}})
+    return HtmlResponse(url, status=status, body=b"<html></html>", headers=headers or {}, request=request)
+
+
+def scrape(crawler: Crawler, pipe: StatePipeline, item: Article, response: Response | None = None) -> Article:
+    """Run ``item`` through the pipeline and send the signal Scrapy sends after export (or after a drop)."""
+    try:
+        out = pipe.process_item(item)
+    except UnchangedArticle as exc:
+        crawler.signals.send_catch_log(signals.item_dropped, item=object(), response=response, exception=exc, spider=None)
+        raise
+    crawler.signals.send_catch_log(signals.item_scraped, item=out, response=response or response_for(item.url), spider=None)
+    return out
+
+
+def stat(crawler: Crawler, key: str) -> Any:
+    assert crawler.stats is not None
+    return crawler.stats.get_value(key)
+
+
+# -- the pipeline ------------------------------------------------------------------------
+
+
+def test_new_article_is_version_1_and_stored_only_after_export(tmp_path: Path) -> None:
+    """process_item sets version 1; the state records the article (with ETag and lastmod) only on item_scraped."""
+    crawler = make_crawler(tmp_path)
+    pipe = StatePipeline.from_crawler(crawler)
+    item = pipe.process_item(article("https://a.example/story"))
+    assert (item.version, item.previous_fetched_at, item.duplicate_of) == (1, None, None)
+    assert pipe.store.get("https://a.example/story") is None  # not exported yet: nothing stored
+    response = response_for("https://a.example/story", listed={"source": "sitemap", "lastmod": "2025-01-01"}, headers={"ETag": '"v1"'})
+    crawler.signals.send_catch_log(signals.item_scraped, item=item, response=response, spider=None)
+    got = pipe.store.get("https://a.example/story")
+    assert got is not None
+    assert (got.version, got.etag, got.lastmod, got.fetched_at) == (1, '"v1"', "2025-01-01", "2025-01-01T00:00:00+00:00")
+    assert stat(crawler, "newscrawl/state/new") == 1
+
+
+def test_same_text_again_is_dropped_and_recorded_as_checked(tmp_path: Path) -> None:
+    """A stored article with the same text is dropped as unchanged; its last seen time and new lastmod are kept."""
+    crawler = make_crawler(tmp_path)
+    pipe = StatePipeline.from_crawler(crawler)
+    scrape(crawler, pipe, article("https://a.example/story"))
+    again = article("https://a.example/story", body="  " + WIRE.upper(), fetched_at="2025-02-01T00:00:00+00:00")
+    with pytest.raises(UnchangedArticle, match=r"unchanged: https://a\.example/story"):
+        scrape(crawler, pipe, again, response_for("https://a.example/story", listed={"lastmod": "2025-01-20"}))
+    got = pipe.store.get("https://a.example/story")
+    assert got is not None
+    assert (got.version, got.last_seen, got.lastmod, got.fetched_at) == (
+        1, "2025-02-01T00:00:00+00:00", "2025-01-20", "2025-01-01T00:00:00+00:00")
+    assert stat(crawler, "newscrawl/dropped/unchanged") == 1
+
+
+def test_changed_text_is_a_new_version_with_previous_fetched_at(tmp_path: Path) -> None:
+    """A stored article whose text changed is written again as version 2, pointing at the first fetch."""
+    crawler = make_crawler(tmp_path)
+    pipe = StatePipeline.from_crawler(crawler)
+    scrape(crawler, pipe, article("https://a.example/story", canonical_url="https://a.example/story/"))
+    changed = article("https://a.example/story?amp=1", body=WIRE + " Update: the river crested overnight.",
+                      fetched_at="2025-02-01T00:00:00+00:00", canonical_url="https://a.example/story")
+    out = scrape(crawler, pipe, changed)
+    assert (out.version, out.previous_fetched_at, out.duplicate_of) == (2, "2025-01-01T00:00:00+00:00", None)
+    got = pipe.store.get("https://a.example/story")
+    assert got is not None and (got.version, got.url) == (2, "https://a.example/story?amp=1")
+    assert stat(crawler, "newscrawl/state/new_version") == 1
+
+
+def test_syndicated_copy_is_marked_with_the_first_copy_across_runs_and_within_one(tmp_path: Path) -> None:
+    """A near-identical text on another site gets duplicate_of = the first copy's url, from an earlier run or this one."""
+    first_run = make_crawler(tmp_path)
+    pipe = StatePipeline.from_crawler(first_run)
+    scrape(first_run, pipe, article("https://wire.example/story"))
+    pipe.store.close()
+
+    second_run = make_crawler(tmp_path)
+    pipe = StatePipeline.from_crawler(second_run)
+    blog = scrape(second_run, pipe, article("https://blog.example/copied", body="Breaking: " + WIRE + " Source link"))
+    unrelated = scrape(second_run, pipe, article("https://bank.example/rates", body=OTHER))
+    within = pipe.process_item(article("https://other.example/rates-copy", body=OTHER + " (Reuters)"))
+    assert blog.duplicate_of == "https://wire.example/story"
+    assert unrelated.duplicate_of is None
+    assert within.duplicate_of == "https://bank.example/rates"  # seen earlier in this run, not yet exported
+    assert blog.version == 1  # a copy is kept: its own article, marked
+    assert stat(second_run, "newscrawl/state/near_duplicate") == 1  # counted when written; `within` is not yet
+
+
+def test_state_off_disables_every_component(tmp_path: Path) -> None:
+    """With NEWSCRAWL_STATE_ENABLED off, the pipeline and both middlewares are not configured."""
+    crawler = make_crawler(tmp_path, NEWSCRAWL_STATE_ENABLED=False)
+    for component in (StatePipeline, IncrementalMiddleware, NotModifiedMiddleware):
+        with pytest.raises(NotConfigured, match="NEWSCRAWL_STATE_ENABLED is off"):
+            component.from_crawler(crawler)
+    assert not (tmp_path / "state.sqlite3").exists()
+
+
+def test_bad_recrawl_after_setting_is_refused() -> None:
+    """An unreadable NEWSCRAWL_STATE_RECRAWL_AFTER stops the crawl with a message naming the setting."""
+    from scrapy.settings import Settings  # noqa: PLC0415
+
+    with pytest.raises(ValueError, match="NEWSCRAWL_STATE_RECRAWL_AFTER: '30 days' is not a duration"):
+        StateOptions.from_settings(Settings({"NEWSCRAWL_STATE_RECRAWL_AFTER": "30 days"}))
+
+
+# -- the middlewares ---------------------------------------------------------------------
+
+
+def _store_one(tmp_path: Path, headers: dict[str, str] | None = None, lastmod: str | None = None) -> None:
+    """An earlier run (its own crawler) that stored https://a.example/story."""
+    crawler = make_crawler(tmp_path)
+    pipe = StatePipeline.from_crawler(crawler)
+    listed = {"source": "sitemap", **({"lastmod": lastmod} if lastmod else {})}
+    scrape(crawler, pipe, article("https://a.example/story"), response_for("https://a.example/story", listed=listed, headers=headers))
+
+
+def test_middleware_drops_stored_articles_before_scheduling_and_counts_each_once(tmp_path: Path) -> None:
+    """A request for a stored article is dropped (counted once per URL); new articles and listing pages pass."""
+    _store_one(tmp_path)
+    crawler = make_crawler(tmp_path)
+    mw = IncrementalMiddleware.from_crawler(crawler)
+    stored = Request("https://a.example/story#comments", cb_kwargs={"listed": {"source": "feed"}})
+    new = Request("https://a.example/new-story", cb_kwargs={"listed": {"source": "feed"}})
+    listing = Request("https://a.example/story")  # no `listed`: a listing page, never skipped
+    assert list(mw.process_spider_output(None, [stored, new, listing, stored])) == [new, listing]
+    assert stat(crawler, "newscrawl/skipped/already_stored") == 1
+
+
+def test_middleware_leaves_articles_stored_by_this_run_to_the_duplicate_filter(tmp_path: Path) -> None:
+    """An article stored earlier in the same run is not counted as already stored (Scrapy drops the repeat)."""
+    crawler = make_crawler(tmp_path)
+    pipe = StatePipeline.from_crawler(crawler)
+    scrape(crawler, pipe, article("https://a.example/story"))
+    mw = IncrementalMiddleware.from_crawler(crawler)
+    again = Request("https://a.example/story", cb_kwargs={"listed": {"source": "link"}})
+    assert list(mw.process_spider_output(None, [again])) == [again]
+    assert stat(crawler, "newscrawl/skipped/already_stored") is None
+
+
+def test_middleware_refetches_changed_lastmod_with_conditional_headers(tmp_path: Path) -> None:
+    """With recrawl_changed, a new sitemap lastmod lets the request through with If-None-Match and the stored key."""
+    _store_one(tmp_path, headers={"ETag": '"v1"'}, lastmod="2025-01-01")
+    crawler = make_crawler(tmp_path, NEWSCRAWL_STATE_RECRAWL_CHANGED=True)
+    mw = IncrementalMiddleware.from_crawler(crawler)
+    same = Request("https://a.example/story", cb_kwargs={"listed": {"lastmod": "2025-01-01"}})
+    changed = Request("https://a.example/story", cb_kwargs={"listed": {"lastmod": "2025-01-05"}})
+    [out] = list(mw.process_spider_output(None, [same, changed]))
+    assert out.headers.get("If-None-Match") == b'"v1"'
+    assert out.meta[META_STATE_KEY] == "https://a.example/story"
+    assert out.cb_kwargs == changed.cb_kwargs
+    assert stat(crawler, "newscrawl/state/recrawl/lastmod_changed") == 1
+
+
+def test_not_modified_answer_is_recorded_and_dropped(tmp_path: Path) -> None:
+    """A 304 to a conditional refetch raises IgnoreRequest, updates last seen and counts not_modified; a 200 passes."""
+    _store_one(tmp_path, headers={"ETag": '"v1"'})
+    crawler = make_crawler(tmp_path)
+    mw = NotModifiedMiddleware.from_crawler(crawler)
+    request = Request("https://a.example/story", meta={META_STATE_KEY: "https://a.example/story"}, cb_kwargs={"listed": {"lastmod": "2025-03-01"}})
+    ok = Response("https://a.example/story", status=200, request=request)
+    assert mw.process_response(request, ok) is ok
+    with pytest.raises(IgnoreRequest, match="not modified"):
+        mw.process_response(request, Response("https://a.example/story", status=304, headers={"ETag": '"v1"'}, request=request))
+    with StateStore(tmp_path / "state.sqlite3") as store:
+        got = store.get("https://a.example/story")
+    assert got is not None and got.lastmod == "2025-03-01" and got.last_seen != got.first_seen
+    assert stat(crawler, "newscrawl/skipped/not_modified") == 1

@@ -1,0 +1,249 @@
+"""The incremental state database (newscrawl.state) and the time specs it is driven by, without a crawl."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
+
+import pytest
+
+from newscrawl.state import (
+    NearDuplicateOptions,
+    RecrawlPolicy,
+    StateError,
+    StateStore,
+    StoredArticle,
+    Validators,
+    WrittenRecord,
+    conditional_headers,
+    recrawl_reason,
+    shingles,
+    text_signature,
+)
+from newscrawl.timespec import (
+    DateWindow,
+    TimeSpecError,
+    parse_datetime,
+    parse_duration,
+    parse_point,
+)
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+NOW = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
+OPTIONS = NearDuplicateOptions()
+
+# A wire story of realistic length (a short text has too few shingles to tell copies from rewrites).
+WIRE = " ".join(
+    f"Paragraph {i}: officials in the capital said the flooding had displaced {i * 120} families since Thursday, "
+    f"and aid groups opened {i + 3} shelters in schools and churches across the city's low-lying districts."
+    for i in range(12)
+)
+OTHER = " ".join(
+    f"Section {i}: the central bank held its key rate at {i}.5 percent, citing slowing inflation and weak "
+    f"industrial output, while analysts expect {i + 1} cuts before the end of the year."
+    for i in range(12)
+)
+
+
+def record(key: str, url: str, text: str = WIRE, **changes: object) -> WrittenRecord:
+    """A WrittenRecord for ``text`` with its signature; ``changes`` override the other fields."""
+    values: dict[str, object] = {
+        "key": key, "url": url, "canonical_url": None, "urls": (url,), "fingerprint": f"fp-{hash(text)}",
+        "version": 1, "fetched_at": "2025-01-01T00:00:00+00:00", "seen_at": "2025-01-01T00:00:00+00:00",
+        "signature": text_signature(text, OPTIONS),
+    }
+    values.update(changes)
+    return WrittenRecord(**values)  # type: ignore[arg-type]
+
+
+def stored(**changes: object) -> StoredArticle:
+    """A StoredArticle last seen on 2025-02-01 with validators and a lastmod; ``changes`` override."""
+    values: dict[str, object] = {
+        "key": "k", "url": "https://a.example/x", "canonical_url": None, "fingerprint": "f", "version": 1,
+        "first_seen": "2025-01-01T00:00:00+00:00", "last_seen": "2025-02-01T00:00:00+00:00",
+        "fetched_at": "2025-02-01T00:00:00+00:00", "etag": '"abc"', "last_modified": "Sat, 01 Feb 2025 00:00:00 GMT",
+        "lastmod": "2025-02-01T00:00:00+00:00", "duplicate_of": None,
+    }
+    values.update(changes)
+    return StoredArticle(**values)  # type: ignore[arg-type]
+
+
+# -- the store ---------------------------------------------------------------------------
+
+
+def test_store_finds_an_article_by_every_url_it_was_seen_under(tmp_path: Path) -> None:
+    """A stored article is found by its request, final and canonical URLs (fragment and query order ignored)."""
+    with StateStore(tmp_path / "s" / "state.sqlite3") as store:
+        store.record_written(record(
+            "https://news.example/a", "http://127.0.0.1:8000/a?x=1&y=2",
+            canonical_url="https://news.example/a/", urls=("http://127.0.0.1:8000/old-a", "http://127.0.0.1:8000/a?x=1&y=2", "https://news.example/a/"),
+        ))
+        for url in ("http://127.0.0.1:8000/old-a", "http://127.0.0.1:8000/a?y=2&x=1#top", "https://news.example/a/"):
+            found = store.lookup(url)
+            assert found is not None and found.key == "https://news.example/a", url
+        assert store.lookup("http://127.0.0.1:8000/b") is None
+        assert len(store) == 1
+
+
+def test_store_uses_wal_and_keeps_records_across_reopening(tmp_path: Path) -> None:
+    """The database is in WAL mode and what one store wrote, the next one opened on the file reads."""
+    path = tmp_path / "state.sqlite3"
+    with StateStore(path) as store:
+        store.record_written(record("k1", "https://a.example/1"))
+    assert sqlite3.connect(path).execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    with StateStore(path) as again:
+        got = again.get("k1")
+    assert got is not None
+    assert (got.url, got.version, got.first_seen) == ("https://a.example/1", 1, "2025-01-01T00:00:00+00:00")
+
+
+def test_new_version_keeps_first_seen_and_updates_the_rest(tmp_path: Path) -> None:
+    """Recording version 2 replaces text, validators and fetched_at, and keeps first_seen."""
+    with StateStore(tmp_path / "state.sqlite3") as store:
+        store.record_written(record("k", "https://a.example/x", validators=Validators(etag='"1"', lastmod="2025-01-01")))
+        store.record_written(record(
+            "k", "https://a.example/x", text=OTHER, version=2, fetched_at="2025-02-01T00:00:00+00:00",
+            seen_at="2025-02-01T00:00:00+00:00", validators=Validators(etag='"2"'),
+        ))
+        got = store.get("k")
+    assert got is not None
+    assert (got.version, got.etag, got.first_seen, got.last_seen, got.fetched_at) == (
+        2, '"2"', "2025-01-01T00:00:00+00:00", "2025-02-01T00:00:00+00:00", "2025-02-01T00:00:00+00:00")
+    assert got.lastmod == "2025-01-01"  # a record without a lastmod keeps the one stored
+
+
+def test_record_checked_updates_last_seen_and_validators_only(tmp_path: Path) -> None:
+    """A check (unchanged text or a 304) moves last_seen, stores new validators, and leaves the version alone."""
+    with StateStore(tmp_path / "state.sqlite3") as store:
+        store.record_written(record("k", "https://a.example/x", validators=Validators(etag='"1"', last_modified="Wed, 01 Jan 2025 00:00:00 GMT")))
+        assert store.record_checked("k", seen_at="2025-03-01T00:00:00+00:00", urls=["https://a.example/x?utm=1"],
+                                    validators=Validators(lastmod="2025-02-28"))
+        assert not store.record_checked("missing", seen_at="2025-03-01T00:00:00+00:00")
+        got = store.get("k")
+        assert store.lookup("https://a.example/x?utm=1") == got
+    assert got is not None
+    assert (got.version, got.last_seen, got.etag, got.lastmod) == (1, "2025-03-01T00:00:00+00:00", '"1"', "2025-02-28")
+
+
+def test_a_failed_transaction_stores_nothing(tmp_path: Path) -> None:
+    """An error inside a transaction rolls the whole write back."""
+    with StateStore(tmp_path / "state.sqlite3") as store:
+        with pytest.raises(RuntimeError), store.transaction() as db:
+            db.execute("INSERT INTO meta VALUES ('half', 'written')")
+            raise RuntimeError
+        assert store._db.execute("SELECT count(*) FROM meta WHERE name = 'half'").fetchone()[0] == 0
+
+
+# -- near-duplicates ---------------------------------------------------------------------
+
+
+def test_first_copy_finds_an_edited_copy_and_not_an_unrelated_text(tmp_path: Path) -> None:
+    """A copy with a trailer and one paragraph cut is found; another story is not; an article is never its own copy."""
+    with StateStore(tmp_path / "state.sqlite3") as store:
+        store.record_written(record("k-wire", "https://wire.example/story"))
+        store.record_written(record("k-other", "https://bank.example/rates", text=OTHER))
+        copy = WIRE.rsplit("Paragraph 11", 1)[0] + " This article was republished from the wire. Source link"
+        found = store.first_copy(text_signature(copy, OPTIONS), exclude_key="k-blog")
+        assert found is not None and found[0] == "https://wire.example/story"
+        assert store.first_copy(text_signature("A different story about a chess tournament in Oslo and its winner.", OPTIONS), exclude_key="x") is None
+        assert store.first_copy(text_signature(WIRE, OPTIONS), exclude_key="k-wire") is None
+
+
+def test_first_copy_leads_to_the_first_copy_of_a_chain(tmp_path: Path) -> None:
+    """A third copy is marked with the first copy's URL, not the second copy's."""
+    with StateStore(tmp_path / "state.sqlite3") as store:
+        store.record_written(record("k1", "https://wire.example/story"))
+        store.record_written(record("k2", "https://blog.example/copy", duplicate_of="https://wire.example/story"))
+        found = store.first_copy(text_signature(WIRE + " Shared by a third site.", OPTIONS), exclude_key="k3")
+    assert found is not None and found[0] == "https://wire.example/story"
+
+
+def test_database_refuses_other_signature_settings_and_reindexes_a_new_threshold(tmp_path: Path) -> None:
+    """Another signature length is refused with a message; another threshold re-indexes the stored signatures."""
+    path = tmp_path / "state.sqlite3"
+    with StateStore(path) as store:
+        store.record_written(record("k1", "https://wire.example/story"))
+    with pytest.raises(StateError, match="minhash_num_perm=128, not 64"):
+        StateStore(path, NearDuplicateOptions(num_perm=64))
+    looser = NearDuplicateOptions(threshold=0.5)
+    with StateStore(path, looser) as store:
+        bands = store._db.execute("SELECT count(DISTINCT band) FROM lsh_bands").fetchone()[0]
+        half = WIRE[: len(WIRE) * 2 // 3] + " " + OTHER[: len(OTHER) // 3]
+        found = store.first_copy(text_signature(half, looser), exclude_key="k2")
+    assert bands == looser.bands[0]
+    assert found is not None and found[0] == "https://wire.example/story"
+
+
+def test_shingles_ignore_case_and_punctuation() -> None:
+    """Shingles are lower-cased word n-grams; a text shorter than n words is one shingle; no words, no signature."""
+    assert shingles("The Storm, the STORM!", 2) == {b"the storm", b"storm the"}
+    assert shingles("Two words", 5) == {b"two words"}
+    assert text_signature(" \n -- ", OPTIONS) is None
+
+
+# -- recrawl decisions -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("policy", "lastmod", "changes", "expected"),
+    [
+        (RecrawlPolicy(), "2025-02-20", {}, None),
+        (RecrawlPolicy(after=timedelta(days=28)), None, {}, "recrawl_after"),  # last seen 28.5 days before NOW
+        (RecrawlPolicy(after=timedelta(days=30)), None, {}, None),
+        (RecrawlPolicy(changed=True), "2025-02-01T00:00:00Z", {}, None),  # same instant, other spelling
+        (RecrawlPolicy(changed=True), "2025-02-20", {}, "lastmod_changed"),
+        (RecrawlPolicy(changed=True), "2025-01-15", {"lastmod": None}, None),  # listed before we last fetched it
+        (RecrawlPolicy(changed=True), "2025-02-15", {"lastmod": None}, "lastmod_changed"),
+        (RecrawlPolicy(changed=True), None, {}, "validators"),
+        (RecrawlPolicy(changed=True), None, {"etag": None, "last_modified": None}, None),
+    ],
+)
+def test_recrawl_reason(policy: RecrawlPolicy, lastmod: str | None, changes: dict[str, object], expected: str | None) -> None:
+    """A stored article is refetched when old enough, when its lastmod changed, or (no lastmod) via its validators."""
+    assert recrawl_reason(stored(**changes), lastmod, NOW, policy) == expected
+
+
+def test_conditional_headers_come_from_stored_validators() -> None:
+    """A refetch asks If-None-Match with the ETag and If-Modified-Since with Last-Modified."""
+    assert conditional_headers(stored()) == {"If-None-Match": '"abc"', "If-Modified-Since": "Sat, 01 Feb 2025 00:00:00 GMT"}
+    assert conditional_headers(stored(etag=None, last_modified=None)) == {}
+
+
+# -- time specs --------------------------------------------------------------------------
+
+
+def test_durations_and_points_in_time() -> None:
+    """Durations take s/m/h/d/w; points are ISO dates (until: end of day) or durations back from now."""
+    assert parse_duration("30d") == timedelta(days=30)
+    assert parse_duration(" 12H ") == timedelta(hours=12)
+    assert parse_point("24h", NOW) == NOW - timedelta(hours=24)
+    assert parse_point("2025-01-01", NOW) == datetime(2025, 1, 1, tzinfo=UTC)
+    assert parse_point("2025-01-31", NOW, end_of_day=True) == datetime(2025, 1, 31, 23, 59, 59, 999999, tzinfo=UTC)
+    assert parse_point("2025-01-01T06:00:00+01:00", NOW) == datetime(2025, 1, 1, 5, tzinfo=UTC)
+    assert parse_datetime("2024-05") == datetime(2024, 5, 1, tzinfo=UTC)
+    assert parse_datetime("2024-05-20T10:00:00") == datetime(2024, 5, 20, 10, tzinfo=UTC)
+    assert parse_datetime("yesterday") is None
+
+
+@pytest.mark.parametrize("value", ["30", "0d", "tomorrow", "2025-13-01", "d7", ""])
+def test_bad_time_specs_are_refused_with_what_is_accepted(value: str) -> None:
+    """An unreadable duration or point in time raises TimeSpecError saying what is accepted."""
+    with pytest.raises(TimeSpecError, match=r"duration|date"):
+        parse_point(value, NOW) if value != "0d" else parse_duration(value)
+
+
+def test_date_window_admits_by_publication_or_modification() -> None:
+    """since admits what was published or modified since; until looks at the publication date; undated passes."""
+    window = DateWindow.parse("2025-01-01", "2025-01-31", NOW)
+    assert window.admits_entry("2025-01-15", None)
+    assert window.admits_entry("2024-06-01", "2025-01-10T00:00:00Z")  # old, but updated inside the window
+    assert not window.admits_entry("2024-12-31T23:59:59Z", "2024-12-31")
+    assert not window.admits_entry("2025-02-01", "2025-02-01")
+    assert window.admits_entry("2025-01-31T22:00:00Z", None)  # until is inclusive of its day
+    assert window.admits_entry(None, None)
+    assert window.admits_entry("not a date", None)
+    with pytest.raises(TimeSpecError, match=r"since \(2025-02-01\) is after until"):
+        DateWindow.parse("2025-02-01", "2025-01-01", NOW)
