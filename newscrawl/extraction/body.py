@@ -43,10 +43,11 @@ _CONTENT_RE = re.compile(
     r"body-text|article-text|story-content|main-content)(?:$|[\s_-])"
 )
 _BLOCK_TAGS = frozenset(bp.BLOCK_TAGS)
-_CAPTION_XPATH = (
-    "//figcaption | //*[contains(concat(' ', normalize-space(@class), ' '), ' wp-caption-text ')]"
-    " | //*[contains(concat(' ', normalize-space(@class), ' '), ' caption ')]"
-)
+# Caption elements: <figcaption>, or a class token "caption" or "wp-caption-text". Class tokens are
+# split on XPath whitespace, as the XPath ``contains(concat(' ', normalize-space(@class), ' '), ' caption ')``
+# this replaces (one Python pass instead of two XPath scans with string building per element).
+_CAPTION_CLASS_TOKENS = frozenset({"caption", "wp-caption-text"})
+_XPATH_SPACE_RE = re.compile(r"[ \t\r\n]+")
 _SHORTCODE_RE = re.compile(
     r"\[\s*/?\s*(?:" + bp.alt(bp.SHORTCODE_NAMES, escape=False) + r")\b[^\]\n]{0,200}\]",
     re.IGNORECASE,
@@ -127,6 +128,8 @@ def prune_tree(doc: HtmlElement, explain: Explain | None = None) -> HtmlElement:
         tag = el.tag
         if not isinstance(tag, str) or tag in ("html", "body"):
             continue
+        if tag not in _BLOCK_TAGS and not el.keys():
+            continue  # no attributes: no class or id to match, not hidden
         names = f"{el.get('class') or ''} {el.get('id') or ''}".lower().strip()
         if tag in _BLOCK_TAGS:
             rule = f"furniture-tag:{tag}"
@@ -145,7 +148,7 @@ def prune_tree(doc: HtmlElement, explain: Explain | None = None) -> HtmlElement:
             if inside > _KEEP_PROSE_SHARE * total_prose:
                 continue  # holds most of the page's prose: a layout wrapper, not furniture
         doomed.append((el, rule))
-    doomed.extend((el, "caption") for el in tree.xpath(_CAPTION_XPATH))
+    doomed.extend((el, "caption") for el in _caption_elements(tree))
     doomed.extend((p, "link-only-paragraph") for p in body.iter("p") if _is_link_paragraph(p))
     if explain is not None:  # log outermost removals only: nested ones go with them
         marked = {el for el, _ in doomed}
@@ -158,9 +161,39 @@ def prune_tree(doc: HtmlElement, explain: Explain | None = None) -> HtmlElement:
     return tree
 
 
+def _caption_elements(tree: HtmlElement) -> list[HtmlElement]:
+    """Every caption element of ``tree``, in document order (figcaption or a caption class token)."""
+    found = []
+    for el in tree.iter():
+        tag = el.tag
+        if tag == "figcaption":
+            found.append(el)
+        elif isinstance(tag, str) and "caption" in (cls := el.get("class") or ""):
+            if not _CAPTION_CLASS_TOKENS.isdisjoint(_XPATH_SPACE_RE.split(cls)):
+                found.append(el)
+    return found
+
+
+def _head(text: str, n: int) -> str:
+    """``normalize_space(text)[:n]``, without normalising all of a long text.
+
+    Normalising a prefix of the text gives a prefix of the normalised
+    text, so when a prefix already yields more than ``n`` characters the
+    rest cannot change the first ``n``.
+    """
+    if len(text) > 4 * n:
+        head = normalize_space(text[: 4 * n])
+        if len(head) > n:
+            return head[:n]
+    return normalize_space(text)[:n]
+
+
 def _is_link_paragraph(p: HtmlElement) -> bool:
     """A short paragraph that is all link: an inline teaser for another article."""
-    text = normalize_space(p.text_content())
+    raw = p.text_content()
+    if len(raw) > _MAX_LINK_PARAGRAPH_CHARS and len(_head(raw, _MAX_LINK_PARAGRAPH_CHARS + 1)) > _MAX_LINK_PARAGRAPH_CHARS:
+        return False  # too long to be a teaser link (decided without normalising the whole paragraph)
+    text = normalize_space(raw)
     if not text or len(text) > _MAX_LINK_PARAGRAPH_CHARS:
         return False
     links = sum(len(normalize_space(a.text_content())) for a in p.iter("a"))
@@ -369,11 +402,7 @@ def find_article_root(doc: HtmlElement, blocks: Sequence[str]) -> HtmlElement | 
     wanted = {b[:80] for b in blocks if len(b) >= _LOCATE_MIN_CHARS}
     if not wanted:
         return None
-    found = [
-        el
-        for el in doc.iter("p", "h2", "h3", "li", "blockquote")
-        if normalize_space(el.text_content())[:80] in wanted
-    ]
+    found = _elements_starting_with(doc, wanted)
     if not found:
         return None
     common = list(found[0].iterancestors())
@@ -406,11 +435,22 @@ def _locate(tree: HtmlElement, blocks: Sequence[str]) -> list[HtmlElement]:
     wanted = {b[:80] for b in blocks if len(b) >= _LOCATE_MIN_CHARS}
     if not wanted:
         return []
-    return [
-        el
-        for el in tree.iter("p", "h2", "h3", "li", "blockquote")
-        if normalize_space(el.text_content())[:80] in wanted
-    ]
+    return _elements_starting_with(tree, wanted)
+
+
+def _elements_starting_with(tree: HtmlElement, wanted: set[str]) -> list[HtmlElement]:
+    """Text elements of ``tree`` whose normalised text starts with (its first 80 characters are) one of ``wanted``.
+
+    A text shorter than the shortest wanted prefix cannot match (normalising
+    never lengthens a text), so it is not normalised at all.
+    """
+    shortest = min(map(len, wanted))
+    found = []
+    for el in tree.iter("p", "h2", "h3", "li", "blockquote"):
+        text = el.text_content()
+        if len(text) >= shortest and _head(text, 80) in wanted:
+            found.append(el)
+    return found
 
 
 def _common_ancestor(found: Sequence[HtmlElement]) -> HtmlElement | None:

@@ -342,8 +342,11 @@ def caption_texts(root: HtmlElement) -> list[str]:
     """
     texts: list[str] = []
     for el in root.iter():
-        if not isinstance(el.tag, str) or el.tag in _SKIP_TAGS:
+        tag = el.tag
+        if not isinstance(tag, str) or tag in _SKIP_TAGS:
             continue
+        if tag != "figcaption" and tag not in _CREDIT_TAGS and not el.get("class") and not el.get("itemprop"):
+            continue  # no caption or credit class, no credit itemprop, not a caption or credit tag
         is_caption = _is_caption_element(el)
         is_credit = _is_credit_element(el, in_caption=False) or (el.tag in _CREDIT_TAGS and _in_figure(el))
         if not is_caption and not is_credit:

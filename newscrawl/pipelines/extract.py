@@ -1,0 +1,183 @@
+"""Extraction as the first item pipeline: a fetched page in, an Article out (or a counted skip).
+
+The spider's ``parse_article`` does no extraction: it yields a
+:class:`RawPage` (the response's bytes, headers and status, what
+discovery listed, when it was fetched) and goes on following links.
+:class:`ExtractPipeline` hands the page to a pool of worker processes
+(:mod:`newscrawl.pool`) and awaits the result, so the reactor keeps
+downloading while pages are extracted on the other cores. It returns the
+:class:`~newscrawl.items.Article`, stamped with ``fetched_at`` and
+``extractor_version`` as :class:`~newscrawl.middlewares.ProvenanceMiddleware`
+stamps items, for the validate and dedupe pipelines after it; a page
+without an article is dropped with its reason counted as
+``newscrawl/skipped/<reason>`` and logged at DEBUG (listing pages are
+normal, not warnings).
+
+Settings (``settings.py``): ``NEWSCRAWL_EXTRACT_WORKERS`` (None = one per
+core, 0 = extract in the crawl process), ``NEWSCRAWL_EXTRACT_TIMEOUT``,
+``NEWSCRAWL_EXTRACT_MAX_TASKS_PER_WORKER``, ``NEWSCRAWL_EXTRACT_FUNCTION``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+import attrs
+from scrapy.exceptions import DropItem
+
+from newscrawl.items import Article
+from newscrawl.middlewares import _fetched_at, stamp_provenance
+from newscrawl.pool import DEFAULT_FUNCTION, ExtractionPool, PoolOptions, article_from_dict, load_function, run_extraction
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+    from scrapy.http import Response
+    from scrapy.statscollectors import StatsCollector
+    from typing_extensions import Self
+
+    from newscrawl.pool import ExtractFunction
+
+
+def _body_repr(body: bytes) -> str:
+    return f"<{len(body)} bytes>"
+
+
+def _now() -> str:
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+@attrs.frozen
+class RawPage:
+    """A fetched page waiting for extraction: what the spider yields for an article candidate.
+
+    Compact on purpose: the body is the response's own bytes object (no
+    copy), and its repr (which Scrapy logs for dropped items) leaves the
+    body and headers out.
+    """
+
+    url: str
+    """The response URL (after redirects)."""
+    body: bytes = attrs.field(repr=_body_repr)
+    """The response body as downloaded (decompressed)."""
+    headers: tuple[tuple[str, str], ...] = attrs.field(repr=False)
+    """Response headers as (name, value) text pairs."""
+    status: int = 200
+    """HTTP status of the response."""
+    listed: dict[str, Any] = attrs.field(factory=dict, repr=False)
+    """What discovery knew about the URL (source, sitemap lastmod, feed title...)."""
+    fetched_at: str = attrs.field(factory=_now)
+    """When the page was fetched, ISO 8601 UTC (stamped on the article as ``fetched_at``)."""
+
+    @classmethod
+    def from_response(cls, response: Response, listed: dict[str, Any] | None = None) -> Self:
+        """The page of a downloaded response."""
+        headers = tuple(
+            (name.decode("latin-1"), value.decode("latin-1"))
+            for name, values in response.headers.items()
+            for value in values
+        )
+        return cls(
+            url=response.url,
+            body=response.body,
+            headers=headers,
+            status=response.status,
+            listed=dict(listed or {}),
+            fetched_at=_fetched_at(response),
+        )
+
+
+def default_workers() -> int:
+    """One worker per core this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+def pool_options(settings: Any) -> PoolOptions:
+    """The pool's options from Scrapy settings; a value that makes no sense is an error."""
+    workers = settings.get("NEWSCRAWL_EXTRACT_WORKERS")
+    workers = default_workers() if workers in (None, "") else int(workers)
+    options = PoolOptions(
+        workers=workers,
+        timeout=settings.getfloat("NEWSCRAWL_EXTRACT_TIMEOUT", 20.0),
+        max_tasks_per_worker=settings.getint("NEWSCRAWL_EXTRACT_MAX_TASKS_PER_WORKER", 1000),
+        function=settings.get("NEWSCRAWL_EXTRACT_FUNCTION") or DEFAULT_FUNCTION,
+    )
+    if options.workers < 0 or options.timeout < 0 or options.max_tasks_per_worker < 0:
+        msg = "NEWSCRAWL_EXTRACT_WORKERS, _TIMEOUT and _MAX_TASKS_PER_WORKER cannot be negative"
+        raise ValueError(msg)
+    return options
+
+
+class ExtractPipeline:
+    """Turns each :class:`RawPage` into an :class:`Article` (or drops it with a counted reason).
+
+    Other items pass through untouched. With ``NEWSCRAWL_EXTRACT_WORKERS``
+    above 0 the work runs in a :class:`~newscrawl.pool.ExtractionPool`
+    (which needs Scrapy's asyncio reactor, the project default); with 0
+    it runs here, in the crawl process, in the order pages arrive.
+    """
+
+    def __init__(self, options: PoolOptions, stats: StatsCollector) -> None:
+        self.options = options
+        self.stats = stats
+        self.pool: ExtractionPool | None = None
+        self._func: ExtractFunction | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        assert crawler.stats is not None
+        return cls(pool_options(crawler.settings), crawler.stats)
+
+    async def open_spider(self) -> None:
+        """Start the pool (its workers warm up while the first pages download)."""
+        self._func = load_function(self.options.function)  # fail at start on a bad path, not per page
+        if self.options.workers == 0:
+            return
+        from scrapy.utils.reactor import is_asyncio_reactor_installed  # noqa: PLC0415
+
+        if not is_asyncio_reactor_installed():
+            import logging  # noqa: PLC0415
+
+            logging.getLogger(__name__).warning(
+                "NEWSCRAWL_EXTRACT_WORKERS=%d needs the asyncio reactor; extracting in the crawl process",
+                self.options.workers,
+            )
+            return
+        self.pool = ExtractionPool(self.options, asyncio.get_running_loop(), self._count_event)
+        self.pool.start()
+        self.stats.set_value("newscrawl/extract/workers", self.options.workers)
+
+    async def close_spider(self) -> None:
+        """Stop the workers and the template process."""
+        if self.pool is not None:
+            await self.pool.close()
+            self.pool = None
+
+    async def process_item(self, item: Any) -> Any:
+        """The article of a RawPage, stamped with its provenance; anything else unchanged."""
+        if not isinstance(item, RawPage):
+            return item
+        if self.pool is not None:
+            result = await self.pool.extract(item.body, item.url, item.headers, item.status)
+        else:
+            assert self._func is not None
+            result = run_extraction(self._func, item.body, item.url, item.headers, item.status)
+        return self.finish(item, result)
+
+    def finish(self, page: RawPage, result: dict[str, Any]) -> Article:
+        """The stamped article of a result, or DropItem with the reason counted."""
+        data = result.get("item")
+        if data is None:
+            reason = result.get("skip") or "no_item"
+            self.stats.inc_value(f"newscrawl/skipped/{reason}")
+            detail = f" ({result['detail']})" if result.get("detail") else ""
+            raise DropItem(f"{reason}: {page.url}{detail}", log_level="DEBUG")
+        return stamp_provenance(article_from_dict(data), page.fetched_at)
+
+    def _count_event(self, name: str) -> None:
+        self.stats.inc_value(f"newscrawl/extract/{name}")
