@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: help install demo test bench-quality clean
+.PHONY: help install demo test bench bench-quality soak clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 16
@@ -27,8 +27,14 @@ demo: $(STAMP)  ## serve the bundled news site on 127.0.0.1, crawl it, write out
 test: $(STAMP)  ## run the whole test suite (what CI runs)
 	$(BIN)/python -m pytest
 
+bench: $(STAMP)  ## speed: crawl only, extraction only, end to end on a generated 5,000-page site served by nginx (RESULT line)
+	$(BIN)/python benchmarks/bench_speed.py $(BENCH_ARGS)
+
 bench-quality: $(STAMP)  ## body F1/P/R and ms/page: newscrawl vs trafilatura on ../shared/bench/scrapinghub
 	$(BIN)/python benchmarks/bench_quality.py
+
+soak: $(STAMP)  ## crawl 3,000 local fixture pages, 10% faulty: pages attempted, stored vs expected, duplicates, peak memory
+	$(BIN)/python benchmarks/soak.py --pages 3000 --out bench-out/soak
 
 clean:  ## remove .venv and outputs
 	rm -rf $(VENV) output bench-out

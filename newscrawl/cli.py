@@ -69,7 +69,9 @@ def extract_one(source: str, url: str | None, max_bytes: int) -> dict[str, Any]:
     data = read_input(source, max_bytes)
     result = extract(data, _url_for(source, url), force=True)
     if result.item is None:
-        raise InputError(f"not HTML ({result.detail or result.skip_reason})")
+        detail = result.detail or result.skip_reason or "no article"
+        # a page in an unknown encoding is HTML we cannot read: say so, not "not HTML"
+        raise InputError(detail if detail.startswith("unknown encoding") else f"not HTML ({detail})")
     record = ItemAdapter(result.item).asdict()
     record["source"] = source
     return record

@@ -87,3 +87,12 @@ class Article:
 
     extractor_version: str | None = None
     """Version of newscrawl whose extractor produced this item."""
+
+    version: int | None = None
+    """1 for the first record of an article, one more for each later record with changed text; null when the crawl keeps no state."""
+
+    previous_fetched_at: str | None = None
+    """fetched_at of the article's previous record (version - 1), ISO 8601 UTC; null for the first version."""
+
+    duplicate_of: str | None = None
+    """url of the first stored copy of a near-identical text (e.g. a syndicated wire story on another site); null when none is known."""

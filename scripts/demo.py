@@ -41,6 +41,8 @@ def main(argv: list[str] | None = None) -> int:
             "-O", str(args.out),
             # a local site needs no politeness delay
             "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0", "-s", "LOG_LEVEL=WARNING",
+            # every demo run is a full crawl: no incremental state, which would skip what the last run stored
+            "-s", "NEWSCRAWL_STATE_ENABLED=False",
         ]
         print("demo: " + " ".join(cmd[2:]), file=sys.stderr, flush=True)
         code = subprocess.run(cmd, cwd=ROOT, check=False).returncode

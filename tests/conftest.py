@@ -31,6 +31,7 @@ TEST_CRAWL_SETTINGS: dict[str, str] = {
     "LOG_LEVEL": "INFO",
     "TELNETCONSOLE_ENABLED": "False",
     "REMOTE_CONTROL_ENABLED": "False",  # no code-execution server, no job files in the home folder
+    "NEWSCRAWL_STATE_ENABLED": "False",  # no state shared between tests; incremental tests set their own NEWSCRAWL_STATE_PATH
 }
 CRAWL_TIMEOUT = 60  # seconds; a test crawl of a small local site takes one or two
 

@@ -17,6 +17,12 @@ files under ROOT_DIR:
 With ``--access-log FILE`` it appends one ``METHOD PATH STATUS`` line per
 request, so a test can check what was (and was not) fetched.
 
+With ``--delay SECONDS`` every response waits that long (a slow server, for
+tests that stop a crawl half-way). With ``--validators`` files are served
+with ``ETag`` (a hash of the body) and ``Last-Modified`` (the file's mtime)
+and a matching ``If-None-Match`` or ``If-Modified-Since`` gets ``304 Not
+Modified``, as a static web server does.
+
 In Python, :class:`FixtureSite` runs it as a subprocess for the length of a
 ``with`` block.
 """
@@ -24,10 +30,13 @@ In Python, :class:`FixtureSite` runs it as a subprocess for the length of a
 from __future__ import annotations
 
 import argparse
+import hashlib
 import posixpath
 import subprocess
 import sys
 import threading
+import time
+from email.utils import formatdate, parsedate_to_datetime
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -88,6 +97,8 @@ class FixtureHandler(BaseHTTPRequestHandler):
         self._serve(send_body=False)
 
     def _serve(self, *, send_body: bool) -> None:
+        if self.server.delay:
+            time.sleep(self.server.delay)
         request_path = unquote(urlsplit(self.path).path)
         path = self.server.resolve(request_path)
         if path is None:
@@ -103,10 +114,37 @@ class FixtureHandler(BaseHTTPRequestHandler):
         body = path.read_bytes()
         if path.suffix in TEMPLATED_SUFFIXES:
             body = body.replace(BASE_PLACEHOLDER, self.server.base_url.encode("ascii"))
-        self._send(HTTPStatus.OK, body, content_type_for(path), send_body=send_body)
+        validators: dict[str, str] = {}
+        if self.server.validators:
+            mtime = int(path.stat().st_mtime)
+            validators = {"ETag": f'"{hashlib.sha1(body).hexdigest()[:16]}"', "Last-Modified": formatdate(mtime, usegmt=True)}
+            if self._not_modified(validators["ETag"], mtime):
+                self.send_response(HTTPStatus.NOT_MODIFIED)
+                for name, value in validators.items():
+                    self.send_header(name, value)
+                self.end_headers()
+                return
+        self._send(HTTPStatus.OK, body, content_type_for(path), send_body=send_body, headers=validators)
 
-    def _send(self, status: HTTPStatus, body: bytes, content_type: str, *, send_body: bool) -> None:
+    def _not_modified(self, etag: str, mtime: int) -> bool:
+        """True when the request's If-None-Match (else If-Modified-Since) says the client has this version."""
+        if_none_match = self.headers.get("If-None-Match")
+        if if_none_match is not None:
+            return etag in [tag.strip() for tag in if_none_match.split(",")]
+        if_modified_since = self.headers.get("If-Modified-Since")
+        if if_modified_since:
+            try:
+                return mtime <= parsedate_to_datetime(if_modified_since).timestamp()
+            except (TypeError, ValueError):
+                return False
+        return False
+
+    def _send(
+        self, status: HTTPStatus, body: bytes, content_type: str, *, send_body: bool, headers: dict[str, str] | None = None
+    ) -> None:
         self.send_response(status)
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
@@ -119,9 +157,13 @@ class FixtureServer(ThreadingHTTPServer):
 
     daemon_threads = True
 
-    def __init__(self, root: Path, port: int = 0, access_log: Path | None = None) -> None:
+    def __init__(
+        self, root: Path, port: int = 0, access_log: Path | None = None, *, delay: float = 0.0, validators: bool = False
+    ) -> None:
         self.root = root
         self.access_log = access_log
+        self.delay = delay
+        self.validators = validators
         self._log_lock = threading.Lock()
         super().__init__(("127.0.0.1", port), FixtureHandler)
         self.base_url = f"http://127.0.0.1:{self.server_address[1]}"
@@ -163,9 +205,13 @@ class FixtureSite:
     'http://127.0.0.1:PORT/robots.txt'
     """
 
-    def __init__(self, root: str | Path, access_log: str | Path | None = None) -> None:
+    def __init__(
+        self, root: str | Path, access_log: str | Path | None = None, *, delay: float = 0.0, validators: bool = False
+    ) -> None:
         self.root = Path(root)
         self.access_log = Path(access_log) if access_log is not None else None
+        self.delay = delay
+        self.validators = validators
         self.base_url = ""
         self._proc: subprocess.Popen[str] | None = None
 
@@ -187,6 +233,8 @@ class FixtureSite:
             [
                 sys.executable, str(Path(__file__).resolve()), str(self.root),
                 *(["--access-log", str(self.access_log)] if self.access_log is not None else []),
+                *(["--delay", str(self.delay)] if self.delay else []),
+                *(["--validators"] if self.validators else []),
             ],
             stdout=subprocess.PIPE, text=True,
         )
@@ -224,10 +272,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("root", type=Path, help="folder to serve")
     parser.add_argument("--port", type=int, default=0, help="port (default: 0, chosen by the OS)")
     parser.add_argument("--access-log", type=Path, help="append METHOD PATH STATUS lines to this file")
+    parser.add_argument("--delay", type=float, default=0.0, help="seconds to wait before each response (default: 0)")
+    parser.add_argument("--validators", action="store_true", help="send ETag and Last-Modified, answer 304 to matching conditional requests")
     args = parser.parse_args(argv)
     if not args.root.is_dir():
         parser.error(f"not a folder: {args.root}")
-    server = FixtureServer(args.root, args.port, args.access_log)
+    server = FixtureServer(args.root, args.port, args.access_log, delay=args.delay, validators=args.validators)
     print(server.base_url, flush=True)
     try:
         server.serve_forever()

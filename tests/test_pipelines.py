@@ -98,3 +98,26 @@ def test_summary_counts_skips_drops_and_errors_by_reason() -> None:
     text = format_summary(summary)
     assert "articles written: 12" in text
     assert "listing_page 5, not_article 1" in text
+
+
+def test_summary_reports_field_coverage_and_incremental_counts() -> None:
+    """The end summary gives each coverage field's share of written articles and the incremental state's counts."""
+    stats = {
+        "elapsed_time_seconds": 2.0,
+        "item_scraped_count": 8,
+        "newscrawl/coverage/date": 8,
+        "newscrawl/coverage/authors": 6,
+        "newscrawl/coverage/captions": 2,
+        "newscrawl/state/new": 7,
+        "newscrawl/state/new_version": 1,
+        "newscrawl/skipped/already_stored": 30,
+        "finish_reason": "finished",
+    }
+    summary = summarize(stats)
+    assert summary["coverage"] == {"date": 1.0, "authors": 0.75, "captions": 0.25, "dateline": 0.0}
+    assert summary["incremental"] == {"new": 7, "new_version": 1}
+    text = format_summary(summary)
+    assert "field coverage:   date 100%, authors 75%, captions 25%, dateline 0%" in text
+    assert "incremental:      new 7, new_version 1" in text
+    assert "already_stored 30" in text
+    assert "field coverage" not in format_summary(summarize({"finish_reason": "finished"}))  # nothing written, no shares
