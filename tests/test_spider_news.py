@@ -407,3 +407,40 @@ def test_listing_page_links_are_classified_and_kept_on_site() -> None:
     assert crawler.stats is not None
     assert crawler.stats.get_value("newscrawl/skipped/listing_page") == 1
     assert crawler.stats.get_value("newscrawl/discovered/link") == 3
+
+
+def test_sitemap_and_feed_dates_fill_pages_without_a_date(tmp_path: Path) -> None:
+    """A page with no date of its own takes the Google News or feed date, with date_published_source saying which."""
+    undated = '<meta property="article:published_time" content="2022-09-07T10:00:00+00:00">'
+    site = write_site(tmp_path / "site", {
+        "/news-sitemap.xml": urlset(
+            "<url><loc>{{BASE}}/news/quiet-harbour-reopens/</loc><news:news>"
+            "<news:publication><news:name>The Test Gazette</news:name><news:language>en</news:language></news:publication>"
+            "<news:publication_date>2024-03-05T08:30:00+01:00</news:publication_date><news:title>Quiet harbour reopens</news:title>"
+            "</news:news></url>",
+            "<url><loc>{{BASE}}/news/dated-page-keeps-its-own/</loc><news:news>"
+            "<news:publication><news:name>The Test Gazette</news:name><news:language>en</news:language></news:publication>"
+            "<news:publication_date>2024-03-06T08:30:00Z</news:publication_date><news:title>Dated page</news:title>"
+            "</news:news></url>",
+        ),
+        "/feed.xml": (
+            '<?xml version="1.0"?><rss version="2.0"><channel><title>Gazette</title>'
+            "<item><title>Bridge repairs finish early</title><link>{{BASE}}/news/bridge-repairs-finish-early/</link>"
+            "<pubDate>Tue, 12 Mar 2024 16:45:00 +0000</pubDate></item></channel></rss>"
+        ),
+        "/news/quiet-harbour-reopens/": article_html("Quiet harbour reopens").replace(undated, ""),
+        "/news/dated-page-keeps-its-own/": article_html("Dated page keeps its own"),
+        "/news/bridge-repairs-finish-early/": article_html("Bridge repairs finish early").replace(undated, ""),
+    })
+    with FixtureSite(site) as server:
+        result = run_crawl(tmp_path, f"sitemap={server.url('/news-sitemap.xml')}", f"feed={server.url('/feed.xml')}")
+    assert result.returncode == 0, result.stderr[-2000:]
+    dates = {
+        item["url"].removeprefix(server.base_url): (item["date_published"], item["date_published_source"])
+        for item in result.items
+    }
+    assert dates == {
+        "/news/quiet-harbour-reopens/": ("2024-03-05T08:30:00+01:00", "sitemap"),
+        "/news/dated-page-keeps-its-own/": ("2022-09-07T10:00:00+00:00", "meta"),
+        "/news/bridge-repairs-finish-early/": ("2024-03-12T16:45:00+00:00", "feed"),
+    }

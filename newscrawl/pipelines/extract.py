@@ -29,6 +29,7 @@ import attrs
 from scrapy.exceptions import DropItem
 
 from newscrawl.items import Article
+from newscrawl.listing import fill_from_listing
 from newscrawl.middlewares import _fetched_at, stamp_provenance
 from newscrawl.pool import DEFAULT_FUNCTION, ExtractionPool, PoolOptions, article_from_dict, load_function, run_extraction
 
@@ -177,7 +178,8 @@ class ExtractPipeline:
             self.stats.inc_value(f"newscrawl/skipped/{reason}")
             detail = f" ({result['detail']})" if result.get("detail") else ""
             raise DropItem(f"{reason}: {page.url}{detail}", log_level="DEBUG")
-        return stamp_provenance(article_from_dict(data), page.fetched_at)
+        article = fill_from_listing(article_from_dict(data), page.listed)
+        return stamp_provenance(article, page.fetched_at)
 
     def _count_event(self, name: str) -> None:
         self.stats.inc_value(f"newscrawl/extract/{name}")
