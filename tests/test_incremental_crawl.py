@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import re
 import signal
 import sqlite3
@@ -18,6 +19,7 @@ import sys
 import time
 from typing import TYPE_CHECKING, Any
 
+import pytest
 from conftest import ROOT, TEST_CRAWL_SETTINGS, run_crawl
 from fixture_site import FixtureSite
 from test_spider_news import (
@@ -30,6 +32,7 @@ from test_spider_news import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
     from pathlib import Path
 
     from conftest import CrawlResult
@@ -286,3 +289,57 @@ def test_a_second_crawl_on_a_busy_jobdir_stops_with_one_line(tmp_path: Path) -> 
     assert second.returncode == 2
     assert f"scrapy crawl: error: JOBDIR {tmp_path / 'job'} is in use by another crawl" in second_log
     assert "Traceback" not in second_log
+
+
+# -- kill -9 at random points, compared with a clean run -----------------------------------
+
+KILL_SEED = int(os.environ.get("NEWSCRAWL_TEST_KILL_SEED") or random.SystemRandom().randrange(1 << 30))
+KILL_POINTS = 3  # crashes per test run, each at a random moment
+
+
+def without_fetch_time(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The items sorted by URL, without the one field that differs between two fetches of the same page."""
+    return sorted(({k: v for k, v in item.items() if k != "fetched_at"} for item in items), key=lambda i: i["url"])
+
+
+@pytest.fixture(scope="module")
+def killable_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[FixtureSite, list[dict[str, Any]], float]]:
+    """A slow site, the items of one clean, uninterrupted crawl of it, and how long that crawl took."""
+    root = tmp_path_factory.mktemp("killable")
+    site = news_site(root / "site", dict.fromkeys(range(STORIES)))
+    with FixtureSite(site, delay=0.1) as server:
+        started = time.monotonic()
+        clean = start_crawl(root, root / "clean.jsonl", f"url={server.url('/')}", CONCURRENT_REQUESTS="2")
+        _, log = clean.communicate(timeout=120)
+        assert clean.returncode == 0, log[-2000:]
+        yield server, without_fetch_time(lines_of(root / "clean.jsonl")), time.monotonic() - started
+
+
+@pytest.mark.parametrize("point", range(KILL_POINTS))
+def test_kill_9_at_a_random_moment_then_resume_equals_a_clean_run(
+    tmp_path: Path, killable_site: tuple[FixtureSite, list[dict[str, Any]], float], point: int
+) -> None:
+    """kill -9 at a random moment (NEWSCRAWL_TEST_KILL_SEED repeats one): no partial line, and the killed run's
+    output plus the resumed run's equals a clean run's, article for article, each once."""
+    server, clean, clean_seconds = killable_site
+    rng = random.Random(KILL_SEED + point)
+    delay = rng.uniform(0.1, 0.9) * clean_seconds  # from start-up (no output yet) to most of the site written
+    first = start_crawl(tmp_path, tmp_path / "out1.jsonl", f"url={server.url('/')}", CONCURRENT_REQUESTS="2")
+    time.sleep(delay)
+    assert first.poll() is None, f"the crawl ended before the kill at {delay:.2f} s"
+    os.killpg(first.pid, signal.SIGKILL)
+    first.communicate(timeout=60)
+    written_first = lines_of(tmp_path / "out1.jsonl")  # each line parses: no partial line after the kill
+    second = start_crawl(tmp_path, tmp_path / "out2.jsonl", f"url={server.url('/')}", CONCURRENT_REQUESTS="2")
+    _, second_log = second.communicate(timeout=120)
+    context = f"seed {KILL_SEED + point}: killed after {delay:.2f} s with {len(written_first)} articles written"
+    assert second.returncode == 0, f"{context}\n{second_log[-2000:]}"
+    assert len(clean) == STORIES
+    resumed = without_fetch_time(written_first + lines_of(tmp_path / "out2.jsonl"))
+    assert [item["url"] for item in resumed] == [item["url"] for item in clean], f"{context}: an article is missing or written twice"
+    differences = {
+        item["url"]: {key: (value, item[key]) for key, value in expected.items() if item[key] != value}
+        for item, expected in zip(resumed, clean, strict=True)
+        if item != expected
+    }
+    assert not differences, f"{context}: articles differ from the clean run's: {differences}"
