@@ -20,7 +20,9 @@
 - :class:`CrawlDelay` (extension): the ``Crawl-delay`` of a host's
   robots.txt (for our user agent) becomes the minimum delay of its download
   slot, capped by ``NEWSCRAWL_CRAWL_DELAY_MAX``, and AutoThrottle cannot
-  lower it. Stat: ``newscrawl/crawl_delay/hosts``.
+  lower it; a sources-file outlet's own slot (``download_slot`` meta) gets
+  the largest Crawl-delay of the hosts it fetches from, so an outlet's
+  ``download_delay`` never undercuts robots.txt. Stat: ``newscrawl/crawl_delay/hosts``.
 
 The decisions are plain functions (:func:`retry_after_delay`,
 :func:`robots_fallback`) so tests can call them directly.
@@ -42,6 +44,7 @@ from scrapy.downloadermiddlewares.robotstxt import (
 )
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.utils.asyncio import call_later, sleep
+from scrapy.utils.httpobj import urlparse_cached
 from scrapy.utils.misc import build_from_crawler
 from twisted.internet.defer import Deferred
 
@@ -329,25 +332,30 @@ class CrawlDelay:
         if delay is None:
             return
         key = _slot_key(self.crawler, request)
-        if key not in self.delays:
+        host = urlparse_cached(request).hostname or key  # an outlet's request has the outlet's slot, not the host's
+        if host not in self.delays:
             _stat(self.crawler, "crawl_delay/hosts")
-        self.delays[key] = max(delay, self.delays.get(key, 0.0))
-        logger.info("robots.txt of %s asks for a Crawl-delay of %s s: applied (cap %s s)", key, delay, self.cap)
+        for name in {key, host}:
+            self.delays[name] = max(delay, self.delays.get(name, 0.0))
+        logger.info("robots.txt of %s asks for a Crawl-delay of %s s: applied (cap %s s)", host, delay, self.cap)
         self._enforce(key)
 
     def request_reached_downloader(self, request: Request, spider: Spider) -> None:
-        self._enforce(request.meta.get("download_slot"))
+        self._enforce(request.meta.get("download_slot"), urlparse_cached(request).hostname)
 
     def response_downloaded(self, response: Response, request: Request, spider: Spider) -> None:
-        self._enforce(request.meta.get("download_slot"))
+        self._enforce(request.meta.get("download_slot"), urlparse_cached(request).hostname)
 
-    def _enforce(self, key: str | None) -> None:
-        if key is None or key not in self.delays:
+    def _enforce(self, key: str | None, host: str | None = None) -> None:
+        """Raise slot ``key``'s delay to its own Crawl-delay, or that of ``host`` when the slot is not the host's (an outlet's)."""
+        if key is None:
+            return
+        delay = max(self.delays.get(key, 0.0), self.delays.get(host, 0.0) if host else 0.0)
+        if not delay:
             return
         assert self.crawler.engine is not None
         slot: Slot | None = self.crawler.engine.downloader.slots.get(key)
         if slot is None:
             return
-        delay = self.delays[key]
         slot.delay = max(slot.delay, delay)
         slot.jitter = 0.0

@@ -16,8 +16,9 @@ Design, chosen for a cheap hand-off (measured in ``benchmarks/bench_speed.py``):
 - Each worker talks to the crawler over its own Unix socket pair, which
   the crawler's asyncio loop watches directly (``add_reader``): no helper
   threads, no queues, no pickling of requests. A task is a small binary
-  header, the URL and headers (``marshal``) and the body bytes as they
-  came off the wire (``sendmsg``, no copy); a result is a plain dict of
+  header, the URL and headers (``marshal``; plus the outlet's selectors
+  dict for pages of a sources-file outlet that has some) and the body
+  bytes as they came off the wire (``sendmsg``, no copy); a result is a plain dict of
   strings (``marshal``), turned back into an :class:`~newscrawl.items.Article`
   by :func:`article_from_dict`. Nothing lxml-made crosses the boundary.
 - At most :data:`PER_WORKER_DEPTH` tasks are in a worker's socket at once
@@ -164,22 +165,35 @@ def article_from_dict(data: dict[str, Any]) -> Article:
     return _from_dict(Article, data)
 
 
-def run_extraction(
-    func: ExtractFunction, body: bytes, url: str, headers: Iterable[tuple[str, str]], status: int
+def run_extraction(  # noqa: PLR0913 - the extract function's four arguments, the function, and the outlet's selectors
+    func: ExtractFunction,
+    body: bytes,
+    url: str,
+    headers: Iterable[tuple[str, str]],
+    status: int,
+    *,
+    selectors: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Extract one page; the result as a plain dict ``{"item", "skip", "detail"}``.
 
     ``item`` is :func:`article_to_dict` of the article, or None with
     ``skip`` saying why (the extractor's own reasons, or ``extract_error``
-    when it raised: one bad page never stops a crawl).
+    when it raised: one bad page never stops a crawl). ``selectors`` (an
+    outlet's, see :mod:`newscrawl.extraction.selectors`) are passed to
+    ``func`` as a keyword only when given, so an extract function without
+    that parameter still serves crawls without them; the selectors that
+    matched nothing come back as ``"unmatched"``, only when there are some.
     """
     try:
-        result = func(body, url, headers, status)
+        result = func(body, url, headers, status, selectors=selectors) if selectors else func(body, url, headers, status)
     except Exception as exc:  # noqa: BLE001 - any extractor failure is a counted skip, not a crash
         return {"item": None, "skip": "extract_error", "detail": f"{type(exc).__name__}: {exc}"}
     if result.item is None:
         return {"item": None, "skip": result.skip_reason or "no_item", "detail": result.detail}
-    return {"item": article_to_dict(result.item), "skip": None, "detail": None}
+    found = {"item": article_to_dict(result.item), "skip": None, "detail": None}
+    if unmatched := getattr(result, "unmatched_selectors", None):
+        found["unmatched"] = list(unmatched)
+    return found
 
 
 def skip_extraction(body: bytes, url: str, headers: Any = None, status: int = 200) -> ExtractionResult:
@@ -236,8 +250,8 @@ def worker_loop(sock: socket.socket, func: ExtractFunction) -> None:
         body = _recv_exact(sock, body_len) if body_len else b""
         if meta is None or body is None:
             return
-        url, headers = marshal.loads(meta)
-        payload = marshal.dumps(run_extraction(func, body, url, headers, status), 4)
+        url, headers, *rest = marshal.loads(meta)  # (url, headers[, selectors])
+        payload = marshal.dumps(run_extraction(func, body, url, headers, status, selectors=rest[0] if rest else None), 4)
         sock.sendall(_RESULT.pack(task_id, len(payload)) + payload)
 
 
@@ -474,14 +488,24 @@ class ExtractionPool:
                 self._zygote.wait()
 
     # -- submitting ----------------------------------------------------------------------------
-    def extract(self, body: bytes, url: str, headers: Iterable[tuple[str, str]], status: int) -> asyncio.Future[dict[str, Any]]:
-        """A future of :func:`run_extraction`'s dict for this page."""
+    def extract(
+        self,
+        body: bytes,
+        url: str,
+        headers: Iterable[tuple[str, str]],
+        status: int,
+        selectors: dict[str, Any] | None = None,
+    ) -> asyncio.Future[dict[str, Any]]:
+        """A future of :func:`run_extraction`'s dict for this page (``selectors``: the outlet's, if any)."""
         future: asyncio.Future[dict[str, Any]] = self.loop.create_future()
         if self.broken is not None:
             future.set_result(_skip("pool_broken", self.broken))
             return future
         self._next_id = (self._next_id + 1) & 0xFFFFFFFF
-        meta = marshal.dumps((url, [(str(k), str(v)) for k, v in headers]), 4)
+        fields: tuple[Any, ...] = (url, [(str(k), str(v)) for k, v in headers])
+        if selectors:  # only pages of an outlet with selectors pay for them
+            fields += (selectors,)
+        meta = marshal.dumps(fields, 4)
         header = _TASK.pack(self._next_id, status, len(meta), len(body))
         self.queue.append(_Task(self._next_id, url, (header, meta, body), future))
         self._dispatch()

@@ -6,12 +6,14 @@ the body once; every field draws on those cached results. A site-specific
 page is a subclass registered with ``@handle_urls("outlet.com")`` that
 overrides only what differs (see CONVENTIONS.md §7).
 
-A page object is a pure function of its response: no clock, no network,
-no version stamp. Provenance is stamped later by the crawler.
+A page object is a pure function of its response (and, for an outlet of
+a sources file, the outlet's :class:`~newscrawl.extraction.selectors.OutletSelectors`):
+no clock, no network, no version stamp. Provenance is stamped later by the crawler.
 """
 
 from __future__ import annotations
 
+import copy
 import re
 from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Any
@@ -30,6 +32,7 @@ from newscrawl.extraction import headline as headline_mod
 from newscrawl.extraction import language as language_mod
 from newscrawl.extraction import metadata as metadata_mod
 from newscrawl.extraction.dateline import split_dateline
+from newscrawl.extraction.selectors import OutletSelectors
 from newscrawl.extraction.text import normalize_space
 from newscrawl.extraction.vocabulary import boilerplate as bp
 from newscrawl.items import Article, Image
@@ -129,13 +132,17 @@ def parse_html(body: bytes | str) -> HtmlElement:
 class GenericArticlePage(WebPage[Article]):
     """The article on any news page, found without per-site rules."""
 
+    selectors: OutletSelectors | None = None
+    """The outlet's own selectors (sources file), set by :func:`page_for`; None: generic only."""
+
     # -- cached page-wide computations ------------------------------------
     @cached_method
     def doc(self) -> HtmlElement:
         """The parsed page (parsed once), decoded by :func:`~newscrawl.extraction.encoding.decode_html`.
 
         Not ``response.text``: that trusts the first charset label, so a
-        mislabelled page would come out as mojibake.
+        mislabelled page would come out as mojibake. The outlet's ``drop``
+        selectors have removed their elements, so no field sees them.
         """
         body = bytes(self.response.body)
         check_html_bytes(body)
@@ -144,7 +151,46 @@ class GenericArticlePage(WebPage[Article]):
         except encoding_mod.UnknownEncodingError as exc:
             raise NotHtmlError(str(exc)) from exc
         # lxml refuses a str that starts with an XML declaration naming an encoding
-        return parse_html(encoding_mod.strip_xml_declaration(text))
+        doc = parse_html(encoding_mod.strip_xml_declaration(text))
+        if self.selectors is not None and self.selectors.drop:
+            self.selectors.apply_drop(doc)
+        return doc
+
+    @cached_method
+    def selected_headline(self) -> str | None:
+        """The text of the outlet's ``headline`` selector, or None (no selector, or no match with text)."""
+        return self.selectors.headline_text(self.doc()) if self.selectors is not None else None
+
+    @cached_method
+    def selected_body(self) -> list[HtmlElement]:
+        """The elements of the outlet's ``body`` selector that have text (none: generic body)."""
+        if self.selectors is None:
+            return []
+        return [el for el in self.selectors.body_elements(self.doc()) if el.text_content().strip()]
+
+    def unmatched_selectors(self) -> list[str]:
+        """The outlet's ``headline``/``body`` selectors that matched no text here (the generic extractor stood in)."""
+        if self.selectors is None:
+            return []
+        missed = []
+        if self.selectors.headline and self.selected_headline() is None:
+            missed.append("headline")
+        if self.selectors.body and not self.selected_body():
+            missed.append("body")
+        return missed
+
+    def body_source(self) -> HtmlElement:
+        """The document body extraction reads: the page, or only what the outlet's ``body`` selector matched."""
+        chosen = self.selected_body()
+        if not chosen:
+            return self.doc()
+        doc = parse_html(b"<html><head></head><body></body></html>")
+        body = doc.find("body")
+        for el in chosen:
+            part = copy.deepcopy(el)
+            part.tail = None
+            body.append(part)
+        return doc
 
     @cached_method
     def meta(self) -> metadata_mod.PageMetadata:
@@ -159,16 +205,19 @@ class GenericArticlePage(WebPage[Article]):
     @cached_method
     def blocks(self) -> list[str]:
         """Clean body blocks, dateline still attached to the first one."""
-        blocks = body_mod.extract_blocks(
-            self.doc(), str(self.response.url), headline=self.headline, captions=self.captions()
-        )
+        source = self.body_source()
+        blocks = body_mod.extract_blocks(source, str(self.response.url), headline=self.headline, captions=self.captions())
+        if not blocks and source is not self.doc():
+            # trafilatura found nothing in the outlet's body element (too short for it): its prose, cleaned
+            prose = [b for el in source.find("body") for b in body_mod._chunk_blocks(el)]
+            blocks = body_mod.clean_blocks(prose, headline=self.headline, captions=self.captions())
         return body_mod.drop_standfirst(self.doc(), blocks, metadata_mod.description(self.meta()))
 
     def explain(self) -> list[tuple[str, str]]:
         """Which rule removed which text, in the order the rules ran (for audits)."""
         log: body_mod.Explain = []
         blocks = body_mod.extract_blocks(
-            self.doc(), str(self.response.url), headline=self.headline, captions=self.captions(), explain=log
+            self.body_source(), str(self.response.url), headline=self.headline, captions=self.captions(), explain=log
         )
         body_mod.drop_standfirst(self.doc(), blocks, metadata_mod.description(self.meta()), log)
         if blocks:
@@ -247,7 +296,7 @@ class GenericArticlePage(WebPage[Article]):
 
     @field(cached=True)
     def headline(self) -> str | None:
-        return headline_mod.clean_headline(self.meta(), self.doc(), self.site_name)
+        return self.selected_headline() or headline_mod.clean_headline(self.meta(), self.doc(), self.site_name)
 
     @field
     def dateline(self) -> str | None:
@@ -354,9 +403,12 @@ def make_response(
     return HttpResponse(url=url, body=body, status=status, headers=list(headers or []))
 
 
-def page_for(response: HttpResponse) -> GenericArticlePage:
-    """The page object registered for the response's URL (generic by default)."""
+def page_for(response: HttpResponse, selectors: OutletSelectors | None = None) -> GenericArticlePage:
+    """The page object registered for the response's URL (generic by default), with the outlet's selectors."""
     from web_poet import default_registry  # noqa: PLC0415
 
     page_cls = default_registry.page_cls_for_item(str(response.url), Article) or GenericArticlePage
-    return page_cls(response=response)
+    page = page_cls(response=response)
+    if selectors:
+        page.selectors = selectors
+    return page
