@@ -11,12 +11,14 @@ import gzip
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from newscrawl import __version__
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Iterator, Sequence
+
+    from newscrawl.warc import ArchivedResponse
 
 # Inputs larger than this are refused (the crawler's DOWNLOAD_MAXSIZE default).
 MAX_INPUT_BYTES = 10 * 1024 * 1024
@@ -60,14 +62,14 @@ def _url_for(source: str, url: str | None) -> str:
     return Path(source).resolve().as_uri()
 
 
-def extract_one(source: str, url: str | None, max_bytes: int) -> dict[str, Any]:
-    """Extract one input into a JSON-ready dict (item fields plus ``source``)."""
+def extract_one(source: str, url: str | None, max_bytes: int, selectors: Any = None) -> dict[str, Any]:
+    """Extract one input into a JSON-ready dict (item fields plus ``source``); ``selectors``: an outlet's."""
     from itemadapter import ItemAdapter  # noqa: PLC0415
 
     from newscrawl.extraction import extract  # noqa: PLC0415
 
     data = read_input(source, max_bytes)
-    result = extract(data, _url_for(source, url), force=True)
+    result = extract(data, _url_for(source, url), force=True, selectors=selectors)
     if result.item is None:
         detail = result.detail or result.skip_reason or "no article"
         # a page in an unknown encoding is HTML we cannot read: say so, not "not HTML"
@@ -93,39 +95,76 @@ def _is_warc_path(source: str) -> bool:
     return is_warc(head)
 
 
-def extract_warc(source: str, out: Any) -> int:
-    """Re-extract every HTML response of a WARC file; returns how many failed."""
+def reextract(page: ArchivedResponse, warc_file: str) -> dict[str, Any] | None:
+    """The article of an archived response as the crawl made it, or None for a page without one.
+
+    The same steps as the crawl's :class:`~newscrawl.pipelines.extract.ExtractPipeline`:
+    extraction (with the outlet's selectors when the page was listed with
+    them), the listing's date and headline where the page has none, then
+    provenance: ``fetched_at`` from the record's ``WARC-Date``, the current
+    ``extractor_version``, and the WARC file and record id.
+    """
     from itemadapter import ItemAdapter  # noqa: PLC0415
 
-    from newscrawl import __version__ as version  # noqa: PLC0415
     from newscrawl.extraction import extract  # noqa: PLC0415
-    from newscrawl.warc import html_responses  # noqa: PLC0415
+    from newscrawl.listing import fill_from_listing  # noqa: PLC0415
+    from newscrawl.middlewares import stamp_provenance  # noqa: PLC0415
+    from newscrawl.warc import WarcLocation  # noqa: PLC0415
 
-    count = 0
-    tty = sys.stderr.isatty()
+    result = extract(page.body, page.url, page.headers, page.status, selectors=page.listed.get("selectors") or None)
+    if result.item is None:
+        return None
+    article = fill_from_listing(result.item, page.listed)
+    stamp_provenance(article, page.date, WarcLocation(warc_file, page.record_id, page.date))
+    return ItemAdapter(article).asdict()
+
+
+def extract_warc(source: str, out: IO[str]) -> int:
+    """Re-extract every HTML response of a WARC file (a progress bar on a terminal); returns how many failed."""
+    from newscrawl.progress import ProgressBar  # noqa: PLC0415
+    from newscrawl.warc import archived_responses  # noqa: PLC0415
+
+    path = Path(source)
     try:
-        for url, record_id, body, headers, status in html_responses(Path(source)):
-            result = extract(body, url, headers, status)
-            count += 1
-            if tty and count % 100 == 0:
-                print(f"\r{source}: {count} pages", end="", file=sys.stderr, flush=True)
-            if result.item is None:
-                continue
-            record = ItemAdapter(result.item).asdict()
-            record["extractor_version"] = version
-            record["warc_file"] = Path(source).name
-            record["warc_record_id"] = record_id
-            record["source"] = source
-            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        with ProgressBar(path.name, path.stat().st_size, unit="pages") as bar:
+            for page in archived_responses(path):
+                record = reextract(page, path.name)
+                bar.update(page.position, advance=1)
+                if record is None:
+                    continue
+                record["source"] = source
+                out.write(json.dumps(record, ensure_ascii=False) + "\n")
     except Exception as exc:  # noqa: BLE001  (warcio raises several kinds on a damaged archive)
         print(f"newscrawl extract: {source}: unreadable WARC ({exc})", file=sys.stderr)
         return 1
-    if tty and count >= 100:
-        print(f"\r{source}: {count} pages", file=sys.stderr)
     return 0
 
 
-def cmd_explain(args: argparse.Namespace) -> int:
+class OutletError(Exception):
+    """``--sources``/``--outlet`` cannot be used; the message says why."""
+
+
+def outlet_selectors(sources: str | None, outlet: str | None) -> Any:
+    """The extraction selectors of ``--outlet`` in ``--sources`` (None without the options, or when it has none)."""
+    if outlet is None and sources is None:
+        return None
+    if outlet is None or sources is None:
+        msg = "--sources and --outlet go together: --sources FILE --outlet NAME"
+        raise OutletError(msg)
+    from newscrawl.extraction.selectors import OutletSelectors  # noqa: PLC0415
+    from newscrawl.sources import SourcesError, load_sources  # noqa: PLC0415
+
+    try:
+        outlets = {o.name: o for o in load_sources(sources)}
+    except SourcesError as exc:
+        raise OutletError(str(exc)) from None
+    if outlet not in outlets:
+        msg = f"{sources}: no outlet named {outlet!r} (outlets: {', '.join(map(str, outlets))})"
+        raise OutletError(msg)
+    return OutletSelectors.from_dict(outlets[outlet].selectors)
+
+
+def cmd_explain(args: argparse.Namespace, selectors: Any = None) -> int:
     """Print which rule removed which text for each input page."""
     from newscrawl.extraction.pages import NotHtmlError, make_response, page_for  # noqa: PLC0415
 
@@ -133,7 +172,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
     for source in args.paths:
         try:
             data = read_input(source, args.max_bytes)
-            page = page_for(make_response(data, _url_for(source, args.url)))
+            page = page_for(make_response(data, _url_for(source, args.url)), selectors)
             log = page.explain()
         except (InputError, NotHtmlError) as exc:
             failed += 1
@@ -150,8 +189,13 @@ def cmd_explain(args: argparse.Namespace) -> int:
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
+    try:
+        selectors = outlet_selectors(args.sources, args.outlet)
+    except OutletError as exc:
+        print(f"newscrawl extract: {exc}", file=sys.stderr)
+        return 2
     if args.explain:
-        return cmd_explain(args)
+        return cmd_explain(args, selectors)
     failed = 0
     out = sys.stdout
     for source in args.paths:
@@ -159,7 +203,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
             failed += extract_warc(source, out)
             continue
         try:
-            record = extract_one(source, args.url, args.max_bytes)
+            record = extract_one(source, args.url, args.max_bytes, selectors)
         except InputError as exc:
             failed += 1
             print(f"newscrawl extract: {source}: {exc}", file=sys.stderr)
@@ -198,15 +242,34 @@ def _report_problems(command: str, problems: list[str]) -> None:
         print(f"newscrawl {command}: ... and {len(problems) - 20} more bad lines", file=sys.stderr)
 
 
+def _read_corpus(args: argparse.Namespace, command: str, problems: list[str]) -> Iterator[dict[str, Any]]:
+    """The selected records of the inputs (positional, then each --state), with a progress bar on a terminal.
+
+    Bad options raise :class:`~newscrawl.corpus.CorpusError` here, before any output is opened.
+    """
+    from newscrawl import corpus  # noqa: PLC0415
+    from newscrawl.progress import ProgressBar  # noqa: PLC0415
+
+    inputs = [*args.inputs, *(args.state or ())]
+    if not inputs:
+        msg = "give JSONL files or a state database (--state PATH)"
+        raise corpus.CorpusError(msg)
+    filters = _filters(args)
+
+    def records() -> Iterator[dict[str, Any]]:
+        with ProgressBar(command, corpus.input_size(inputs) or None, unit="records read") as bar:
+            yield from corpus.select(corpus.read_records(inputs, problems, bar), filters)
+
+    return records()
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     from newscrawl import corpus  # noqa: PLC0415
 
     fmt = args.format or (Path(args.output).suffix.lstrip(".") if args.output != "-" else "jsonl")
     problems: list[str] = []
     try:
-        records = corpus.Progress("export").wrap(
-            corpus.select(corpus.read_records(args.inputs, problems), _filters(args))
-        )
+        records = _read_corpus(args, "export", problems)
         count = corpus.write_records(records, args.output, fmt)
     except corpus.CorpusError as exc:
         print(f"newscrawl export: {exc}", file=sys.stderr)
@@ -221,8 +284,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
     problems: list[str] = []
     try:
-        records = corpus.Progress("stats").wrap(corpus.select(corpus.read_records(args.inputs, problems), _filters(args)))
-        stats = corpus.describe(records)
+        stats = corpus.describe(_read_corpus(args, "stats", problems))
     except corpus.CorpusError as exc:
         print(f"newscrawl stats: {exc}", file=sys.stderr)
         return 2
@@ -238,7 +300,10 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 
 def _add_filter_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("inputs", nargs="+", metavar="JSONL", help="crawl output files (.jsonl or .jsonl.gz; - for stdin)")
+    p.add_argument("inputs", nargs="*", metavar="INPUT",
+                   help="crawl output files (.jsonl or .jsonl.gz; - for stdin) or state databases (.sqlite3)")
+    p.add_argument("--state", action="append", metavar="PATH",
+                   help="read the articles stored in this state database (NEWSCRAWL_STATE_PATH); repeatable")
     p.add_argument("--outlet", action="append", help="keep only this outlet (site name or host); repeatable")
     p.add_argument("--since", metavar="YYYY-MM-DD", help="keep articles published on or after this day")
     p.add_argument("--until", metavar="YYYY-MM-DD", help="keep articles published on or before this day")
@@ -262,7 +327,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Run newscrawl's extraction on saved pages and print one JSON line per "
         "input, in order: every article field plus `source` (the path as given). An input "
         "that cannot be read or is not HTML gets a one-line error on stderr; the others are "
-        "still extracted, and the exit status is 1.",
+        "still extracted, and the exit status is 1. A WARC archive gives one line per article "
+        "page in it, as the crawl that wrote it made them (fetched_at, warc_file and "
+        "warc_record_id from the archive), with a progress bar when stderr is a terminal.",
     )
     p.add_argument("paths", nargs="+", metavar="PATH",
                    help="a .html or .html.gz file, a .warc/.warc.gz archive (every HTML response in it "
@@ -273,13 +340,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--excerpt", type=int, default=100, help="excerpt length for --explain (default: %(default)s)")
     p.add_argument("--max-bytes", type=int, default=MAX_INPUT_BYTES,
                    help="refuse inputs larger than this (default: %(default)s)")
+    p.add_argument("--sources", metavar="FILE",
+                   help="a sources file (TOML, as for `scrapy crawl news -a sources=`); with --outlet")
+    p.add_argument("--outlet", metavar="NAME",
+                   help="apply this outlet's drop/headline/body selectors from --sources to the HTML inputs "
+                   "(WARC records keep the selectors of the crawl that archived them)")
     p.set_defaults(func=cmd_extract)
 
     p = sub.add_parser(
         "export",
-        help="write a corpus (JSONL files) to JSONL, CSV or Parquet, filtered and de-duplicated",
-        description="Read crawl output, keep what the filters select, drop exact repeats and (unless "
-        "--keep-duplicates) near-duplicates, and write JSONL, CSV or Parquet (dates as UTC timestamps).",
+        help="write a corpus (JSONL files or a state database) to JSONL, CSV or Parquet, filtered and de-duplicated",
+        description="Read crawl output (JSONL files, or the articles a state database stores), keep what "
+        "the filters select, drop exact repeats and (unless --keep-duplicates) near-duplicates, and write "
+        "JSONL, CSV or Parquet (dates as UTC timestamps). A progress bar is shown when stderr is a terminal.",
     )
     _add_filter_options(p)
     p.add_argument("-o", "--output", required=True, help="output file (- for stdout, not for Parquet)")
@@ -290,7 +363,8 @@ def build_parser() -> argparse.ArgumentParser:
         "stats",
         help="describe a corpus: articles per outlet and day, field coverage, languages, duplicates",
         description="Print articles per outlet and per day, field coverage, languages and the "
-        "near-duplicate share of a corpus; --html also writes them as a page with charts.",
+        "near-duplicate share of a corpus (JSONL files or a state database); --html also writes them "
+        "as a page with charts.",
     )
     _add_filter_options(p)
     p.add_argument("--html", metavar="FILE", help="also write an offline HTML report with charts")
@@ -305,6 +379,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--markdown", action="store_true", help="print the README's field table instead")
     p.set_defaults(func=cmd_schema)
+
+    from newscrawl.distributed.push import add_push_command  # noqa: PLC0415 - issue 5; imports redis only when run
+
+    add_push_command(sub)
     return parser
 
 

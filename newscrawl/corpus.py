@@ -1,18 +1,21 @@
 """A crawl's output as a research corpus: read, filter, de-duplicate, export, describe.
 
-Pure Python over JSONL files (plain or ``.gz``), no Scrapy. The ``newscrawl
-export`` and ``newscrawl stats`` commands are thin wrappers around
-:func:`read_records`, :func:`select`, :func:`write_records` and
-:func:`describe`.
+Pure Python, no Scrapy. A corpus is JSONL files (plain or ``.gz``) or a
+crawl's state database (:class:`newscrawl.state.StoredRecords`: every
+record the crawls wrote, kept by the incremental state); both give the
+same records. The ``newscrawl export`` and ``newscrawl stats`` commands
+are thin wrappers around :func:`read_records`, :func:`select`,
+:func:`write_records` and :func:`describe`.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import gzip
 import html
-import io
 import json
+import os
 import sys
 from collections import Counter
 from datetime import UTC, date, datetime
@@ -22,10 +25,15 @@ from urllib.parse import urlsplit
 
 import attrs
 
+from newscrawl.items import Article
+
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator
+    from collections.abc import Iterable, Iterator, Sequence
+
+    from newscrawl.progress import ProgressBar
 
 FORMATS = ("jsonl", "csv", "parquet")
+SQLITE_MAGIC = b"SQLite format 3\x00"  # the first bytes of every SQLite database file
 # Fields whose coverage the stats report (share of articles where they are set).
 COVERAGE_FIELDS = ("headline", "date_published", "authors", "dateline", "images", "captions", "language", "section")
 
@@ -74,40 +82,105 @@ def parse_day(value: str, option: str) -> date:
         raise CorpusError(msg) from None
 
 
-def read_records(paths: Iterable[str], problems: list[str] | None = None) -> Iterator[dict[str, Any]]:
-    """Records from JSONL files (``.gz`` too; ``-`` is stdin). Bad lines are skipped and noted in ``problems``."""
-    for source in paths:
-        try:
-            fh = _open_text(source)
-        except OSError as exc:
-            msg = f"{source}: {exc.strerror or exc}"
-            raise CorpusError(msg) from exc
-        with fh:
-            for lineno, line in enumerate(fh, 1):
-                if not line.strip():
-                    continue
-                try:
-                    record = json.loads(line)
-                except json.JSONDecodeError as exc:
-                    if problems is not None:
-                        problems.append(f"{source}:{lineno}: not JSON ({exc.msg})")
-                    continue
-                if not isinstance(record, dict) or "url" not in record:
-                    if problems is not None:
-                        problems.append(f"{source}:{lineno}: not an article record")
-                    continue
-                yield record
-
-
-def _open_text(source: str) -> IO[str]:
+def is_state_input(source: str) -> bool:
+    """True when an input is an SQLite database (a crawl's state database), from its first bytes."""
     if source == "-":
-        return io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8")
+        return False
+    try:
+        with Path(source).open("rb") as fh:
+            return fh.read(len(SQLITE_MAGIC)) == SQLITE_MAGIC
+    except OSError:
+        return False
+
+
+def input_size(paths: Sequence[str]) -> int:
+    """The inputs' total size on disk in bytes (stdin and missing files count 0): a progress bar's total."""
+    total = 0
+    for source in paths:
+        if source != "-":
+            with contextlib.suppress(OSError):
+                total += os.path.getsize(source)
+    return total
+
+
+def read_records(
+    paths: Sequence[str], problems: list[str] | None = None, progress: ProgressBar | None = None
+) -> Iterator[dict[str, Any]]:
+    """Records from JSONL files (``.gz`` too; ``-`` is stdin) and state databases, in input order.
+
+    Bad lines are skipped and noted in ``problems``, as are records a
+    state database knows of but does not hold (written before it kept
+    them). ``progress`` is moved through the inputs' bytes
+    (:func:`input_size`) and counts the records read.
+    """
+    done = count = 0
+    for source in paths:
+        size = input_size([source])
+        records = _state_records(source, size, problems) if is_state_input(source) else _jsonl_records(source, problems)
+        for record, position in records:
+            count += 1
+            if progress is not None:
+                progress.update(done + position, count=count)
+            yield record
+        done += size
+
+
+def _state_records(source: str, size: int, problems: list[str] | None) -> Iterator[tuple[dict[str, Any], float]]:
+    """(record, bytes-equivalent position) of each record a state database holds."""
+    from newscrawl.state import StateError, StoredRecords  # noqa: PLC0415 - numpy and datasketch only when needed
+
+    try:
+        with StoredRecords(source) as stored:
+            total = len(stored) or 1
+            missing = stored.missing()
+            if missing and problems is not None:
+                problems.append(f"{source}: {missing} records written before this state database kept articles "
+                                "(schema 1) are not in it; export them from their JSONL")
+            for n, record in enumerate(stored, 1):
+                yield record, size * n / total
+    except StateError as exc:
+        raise CorpusError(str(exc)) from exc
+
+
+def _jsonl_records(source: str, problems: list[str] | None) -> Iterator[tuple[dict[str, Any], float]]:
+    """(record, bytes of the file read) of each good line of a JSONL file."""
+    try:
+        raw, lines = _open_lines(source)
+    except OSError as exc:
+        msg = f"{source}: {exc.strerror or exc}"
+        raise CorpusError(msg) from exc
+    with raw, lines:
+        for lineno, line in enumerate(lines, 1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as exc:
+                if problems is not None:
+                    problems.append(f"{source}:{lineno}: not JSON ({exc.msg})")
+                continue
+            except UnicodeDecodeError:
+                if problems is not None:
+                    problems.append(f"{source}:{lineno}: not UTF-8")
+                continue
+            if not isinstance(record, dict) or "url" not in record:
+                if problems is not None:
+                    problems.append(f"{source}:{lineno}: not an article record")
+                continue
+            yield record, (raw.tell() if raw is not sys.stdin.buffer else 0)
+
+
+def _open_lines(source: str) -> tuple[IO[bytes], IO[bytes]]:
+    """(the file as stored, its lines as bytes): the same object unless it is gzipped."""
+    if source == "-":
+        return sys.stdin.buffer, sys.stdin.buffer
     path = Path(source)
     if path.is_dir():
         raise IsADirectoryError(21, "is a directory")
+    raw = path.open("rb")
     if path.suffix == ".gz":
-        return io.TextIOWrapper(gzip.open(path, "rb"), encoding="utf-8")
-    return path.open(encoding="utf-8")
+        return raw, gzip.GzipFile(fileobj=raw, mode="rb")
+    return raw, raw
 
 
 def select(records: Iterable[dict[str, Any]], filters: Filters) -> Iterator[dict[str, Any]]:
@@ -147,7 +220,7 @@ def write_records(records: Iterable[dict[str, Any]], out: str, fmt: str) -> int:
             msg = "Parquet cannot be written to stdout: give -o FILE"
             raise CorpusError(msg)
         return _write_parquet(records, Path(out))
-    fh: IO[str] = sys.stdout if out == "-" else Path(out).open("w", encoding="utf-8", newline="")
+    fh: IO[str] = sys.stdout if out == "-" else Path(out).open("w", encoding="utf-8", newline="")  # noqa: SIM115 - closed below unless stdout
     try:
         if fmt == "jsonl":
             count = 0
@@ -171,12 +244,21 @@ def _csv_value(value: Any) -> Any:
     return value
 
 
+# Column order of CSV and Parquet exports: the JSONL contract's, then any other key (e.g. ``source``).
+CONTRACT_FIELDS = tuple(f.name for f in attrs.fields(Article))
+
+
+def _columns(first: dict[str, Any]) -> list[str]:
+    """Every contract field (so older records without a newer field still fit), then the record's others."""
+    return [*CONTRACT_FIELDS, *(k for k in first if k not in CONTRACT_FIELDS)]
+
+
 def _write_csv(records: Iterable[dict[str, Any]], fh: IO[str]) -> int:
     writer: csv.DictWriter[str] | None = None
     count = 0
     for record in records:
         if writer is None:
-            writer = csv.DictWriter(fh, fieldnames=list(record), extrasaction="ignore")
+            writer = csv.DictWriter(fh, fieldnames=_columns(record), extrasaction="ignore")
             writer.writeheader()
         writer.writerow({k: _csv_value(v) for k, v in record.items()})
         count += 1
@@ -216,7 +298,7 @@ def _write_parquet(records: Iterable[dict[str, Any]], path: Path) -> int:
     }
     types.update({name: pa.timestamp("s", tz="UTC") for name in _TIMESTAMP_FIELDS})
     rows = list(records)
-    names: list[str] = list(dict.fromkeys(k for r in rows for k in r)) if rows else ["url"]
+    names: list[str] = list(dict.fromkeys([*CONTRACT_FIELDS, *(k for r in rows for k in r)]))
     columns = {}
     for name in names:
         kind = types.get(name, pa.string())
@@ -323,22 +405,3 @@ def stats_html(stats: dict[str, Any]) -> str:
         + per_day_outlet
         + "</body></html>\n"
     )
-
-
-class Progress:
-    """A progress counter on stderr when it is a terminal; silent when piped."""
-
-    def __init__(self, label: str, every: int = 500) -> None:
-        self.label = label
-        self.every = every
-        self.count = 0
-        self.enabled = sys.stderr.isatty()
-
-    def wrap(self, records: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
-        for record in records:
-            self.count += 1
-            if self.enabled and self.count % self.every == 0:
-                print(f"\r{self.label}: {self.count} records", end="", file=sys.stderr, flush=True)
-            yield record
-        if self.enabled and self.count >= self.every:
-            print(f"\r{self.label}: {self.count} records", file=sys.stderr, flush=True)

@@ -83,10 +83,16 @@ class Article:
     """False when the page marks the article as paywalled, true when it marks it free, null when unknown."""
 
     fetched_at: str | None = None
-    """When the page was fetched, ISO 8601 UTC; stamped by the crawler, null for offline extraction."""
+    """When the page was fetched, ISO 8601 UTC; stamped by the crawler (the WARC-Date of its record when archived), null for offline extraction of a saved page."""
 
     extractor_version: str | None = None
     """Version of newscrawl whose extractor produced this item."""
+
+    warc_file: str | None = None
+    """Name of the WARC file (in NEWSCRAWL_WARC_DIR) that holds the page's response; null when no archive was written."""
+
+    warc_record_id: str | None = None
+    """WARC-Record-ID of the page's response record in warc_file (a urn:uuid URI in angle brackets); null when no archive was written."""
 
     version: int | None = None
     """1 for the first record of an article, one more for each later record with changed text; null when the crawl keeps no state."""

@@ -37,6 +37,7 @@ def test_case_is_complete(case: Path) -> None:
     for name in ("headline", "body", "language", "canonical_url"):
         assert expected[name], f"{case.name}: {name} is empty"
     assert expected["fetched_at"] is None and expected["extractor_version"] is None
+    assert expected["warc_file"] is None and expected["warc_record_id"] is None  # no archive offline
     assert not case.name.startswith("test"), "name cases after the trap they test"
 
 

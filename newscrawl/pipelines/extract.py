@@ -6,12 +6,20 @@ discovery listed, when it was fetched) and goes on following links.
 :class:`ExtractPipeline` hands the page to a pool of worker processes
 (:mod:`newscrawl.pool`) and awaits the result, so the reactor keeps
 downloading while pages are extracted on the other cores. It returns the
-:class:`~newscrawl.items.Article`, stamped with ``fetched_at`` and
-``extractor_version`` as :class:`~newscrawl.middlewares.ProvenanceMiddleware`
+:class:`~newscrawl.items.Article`, stamped with ``fetched_at``,
+``extractor_version`` and (with ``NEWSCRAWL_WARC_DIR``) ``warc_file`` and
+``warc_record_id`` as :class:`~newscrawl.middlewares.ProvenanceMiddleware`
 stamps items, for the validate and dedupe pipelines after it; a page
 without an article is dropped with its reason counted as
 ``newscrawl/skipped/<reason>`` and logged at DEBUG (listing pages are
 normal, not warnings).
+
+A page of a sources-file outlet with extraction selectors carries them in
+``listed["selectors"]``; they go to the extractor with the page. An
+article page on which the outlet's ``headline`` or ``body`` selector
+matched nothing (the generic extractor stood in) is counted as
+``newscrawl/selectors/no_match/<kind>`` and logged at DEBUG with the
+outlet's name: a count that grows is the sign of an outlet's redesign.
 
 Settings (``settings.py``): ``NEWSCRAWL_EXTRACT_WORKERS`` (None = one per
 core, 0 = extract in the crawl process), ``NEWSCRAWL_EXTRACT_TIMEOUT``,
@@ -21,6 +29,7 @@ core, 0 = extract in the crawl process), ``NEWSCRAWL_EXTRACT_TIMEOUT``,
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -32,6 +41,7 @@ from newscrawl.items import Article
 from newscrawl.listing import fill_from_listing
 from newscrawl.middlewares import _fetched_at, stamp_provenance
 from newscrawl.pool import DEFAULT_FUNCTION, ExtractionPool, PoolOptions, article_from_dict, load_function, run_extraction
+from newscrawl.warc import WarcLocation
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -40,6 +50,8 @@ if TYPE_CHECKING:
     from typing_extensions import Self
 
     from newscrawl.pool import ExtractFunction
+
+logger = logging.getLogger(__name__)
 
 
 def _body_repr(body: bytes) -> str:
@@ -71,6 +83,8 @@ class RawPage:
     """What discovery knew about the URL (source, sitemap lastmod, feed title...)."""
     fetched_at: str = attrs.field(factory=_now)
     """When the page was fetched, ISO 8601 UTC (stamped on the article as ``fetched_at``)."""
+    warc: WarcLocation | None = attrs.field(default=None, repr=False)
+    """Where the response is archived (``NEWSCRAWL_WARC_DIR``), stamped on the article; None when not archived."""
 
     @classmethod
     def from_response(cls, response: Response, listed: dict[str, Any] | None = None) -> Self:
@@ -87,6 +101,7 @@ class RawPage:
             status=response.status,
             listed=dict(listed or {}),
             fetched_at=_fetched_at(response),
+            warc=WarcLocation.from_meta(response.meta),
         )
 
 
@@ -142,9 +157,7 @@ class ExtractPipeline:
         from scrapy.utils.reactor import is_asyncio_reactor_installed  # noqa: PLC0415
 
         if not is_asyncio_reactor_installed():
-            import logging  # noqa: PLC0415
-
-            logging.getLogger(__name__).warning(
+            logger.warning(
                 "NEWSCRAWL_EXTRACT_WORKERS=%d needs the asyncio reactor; extracting in the crawl process",
                 self.options.workers,
             )
@@ -163,11 +176,12 @@ class ExtractPipeline:
         """The article of a RawPage, stamped with its provenance; anything else unchanged."""
         if not isinstance(item, RawPage):
             return item
+        selectors = item.listed.get("selectors") or None
         if self.pool is not None:
-            result = await self.pool.extract(item.body, item.url, item.headers, item.status)
+            result = await self.pool.extract(item.body, item.url, item.headers, item.status, selectors)
         else:
             assert self._func is not None
-            result = run_extraction(self._func, item.body, item.url, item.headers, item.status)
+            result = run_extraction(self._func, item.body, item.url, item.headers, item.status, selectors=selectors)
         return self.finish(item, result)
 
     def finish(self, page: RawPage, result: dict[str, Any]) -> Article:
@@ -178,8 +192,14 @@ class ExtractPipeline:
             self.stats.inc_value(f"newscrawl/skipped/{reason}")
             detail = f" ({result['detail']})" if result.get("detail") else ""
             raise DropItem(f"{reason}: {page.url}{detail}", log_level="DEBUG")
+        for kind in result.get("unmatched") or ():
+            self.stats.inc_value(f"newscrawl/selectors/no_match/{kind}")
+            logger.debug(
+                "outlet %s: %s_selector matched nothing on %s; generic extraction used",
+                page.listed.get("outlet"), kind, page.url,
+            )
         article = fill_from_listing(article_from_dict(data), page.listed)
-        return stamp_provenance(article, page.fetched_at)
+        return stamp_provenance(article, page.fetched_at, page.warc)
 
     def _count_event(self, name: str) -> None:
         self.stats.inc_value(f"newscrawl/extract/{name}")
