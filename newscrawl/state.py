@@ -14,6 +14,21 @@ sitemap ``lastmod`` it was listed with. ``urls`` maps every URL the article
 was requested or found under (before and after redirects, canonical) to its
 key, so that the next run recognises it by the URL discovery lists.
 
+The corpus: ``records`` keeps every JSONL record written, as the JSON of
+its line, one row per article version (``version`` 1, 2, ...), in the
+order they were written, so the database can stand in for the JSONL
+files (``newscrawl export --state state.sqlite3``, read with
+:class:`StoredRecords`). Every version is kept, as in the JSONL output,
+which appends each new version; the cost is the size of the text (about
+the size of the JSONL output; ``VACUUM`` after deleting old versions
+with the sqlite3 shell if that matters more). The documents are plain
+JSON text, so ``json_extract(document, '$.headline')`` works in SQL.
+
+Schema versions: 2 added ``records``. A schema 1 database is migrated
+when a crawl opens it (the table is created; nothing else changes); the
+records written before are not in it, and :meth:`StoredRecords.missing`
+counts them so that an export can say so.
+
 Durability: the database runs in WAL mode and each write is one
 transaction, so a crash (``kill -9``) at any moment leaves either the whole
 record or none of it. This module is plain Python (no Scrapy); the crawl
@@ -31,6 +46,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import re
 import sqlite3
 import uuid
@@ -50,7 +66,7 @@ if TYPE_CHECKING:
     from datetime import datetime, timedelta
     from typing import Self
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: the records table (the written articles themselves)
 MINHASH_SEED = 1  # fixed: signatures made with another seed are not comparable
 MINHASH_SCHEME = "affine32"  # datasketch's hashing scheme; pinned because signatures are stored
 _SIGNATURE_BYTEORDER = "<"
@@ -82,6 +98,21 @@ CREATE TABLE IF NOT EXISTS urls (
 CREATE TABLE IF NOT EXISTS signatures (
     key TEXT PRIMARY KEY REFERENCES articles(key),
     minhash BLOB NOT NULL        -- datasketch LeanMinHash, serialised little-endian
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS records (
+    key TEXT NOT NULL REFERENCES articles(key),
+    version INTEGER NOT NULL,    -- the record's version (1 for the first)
+    written_at TEXT NOT NULL,    -- when it was written (its fetched_at, else the time of writing), ISO 8601 UTC
+    document TEXT NOT NULL,      -- the JSONL line as written: a JSON object with every article field
+    PRIMARY KEY (key, version)   -- rowid order is the order records were written in
+);
+CREATE TABLE IF NOT EXISTS pending_writes (
+    key TEXT PRIMARY KEY,        -- an article whose line is about to be written (a write-ahead note)
+    version INTEGER NOT NULL,
+    url TEXT NOT NULL,
+    record TEXT NOT NULL,        -- JSON of the WrittenRecord to store once the line is found written
+    minhash BLOB,                -- its signature, serialised as in signatures
+    feeds TEXT NOT NULL          -- JSON [[path, size]]: the local feed files and their sizes before the line
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS lsh_bands (
     band INTEGER NOT NULL,
@@ -224,6 +255,8 @@ class WrittenRecord:
     validators: Validators = Validators()
     duplicate_of: str | None = None
     signature: LeanMinHash | None = attrs.field(default=None, eq=False)
+    document: str | None = attrs.field(default=None, eq=False, repr=False)
+    """The record's JSONL line (a JSON object), kept in ``records``; None stores the state only."""
 
 
 _NAMES = tuple(f.name for f in attrs.fields(StoredArticle))
@@ -436,12 +469,50 @@ class StateStore:
                  record.seen_at, record.fetched_at, v.etag, v.last_modified, v.lastmod, record.duplicate_of, self.run_id),
             )
             self._add_urls(record.key, record.urls)
+            if record.document is not None:
+                db.execute(
+                    "INSERT OR REPLACE INTO records (key, version, written_at, document) VALUES (?, ?, ?, ?)",
+                    (record.key, record.version, record.seen_at, record.document),
+                )
+            db.execute("DELETE FROM pending_writes WHERE key = ?", (record.key,))
             if record.signature is not None:
                 bands, rows = self.near_duplicates.bands
                 db.execute("DELETE FROM lsh_bands WHERE key = ?", (record.key,))
                 db.execute("INSERT OR REPLACE INTO signatures (key, minhash) VALUES (?, ?)",
                            (record.key, serialize_signature(record.signature)))
                 self._insert_bands(record.key, record.signature, bands, rows)
+
+    def record_pending(self, record: WrittenRecord, feeds: Iterable[tuple[str, int]]) -> None:
+        """Note, before its line is written, that ``record`` is about to be: where, and what to store.
+
+        :meth:`record_written` clears the note. A note left by a crash is
+        settled by the next crawl (:meth:`pending_writes`): the record is
+        stored if its line is in one of ``feeds`` after the size noted, and
+        forgotten otherwise, so the article is neither lost nor written twice.
+        """
+        fields = attrs.asdict(record, filter=lambda a, _: a.name != "signature")
+        minhash = serialize_signature(record.signature) if record.signature is not None else None
+        with self.transaction() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO pending_writes (key, version, url, record, minhash, feeds) VALUES (?, ?, ?, ?, ?, ?)",
+                (record.key, record.version, record.url, json.dumps(fields), minhash, json.dumps(list(feeds))),
+            )
+
+    def pending_writes(self) -> list[tuple[WrittenRecord, list[tuple[str, int]]]]:
+        """The notes :meth:`record_pending` left that no :meth:`record_written` cleared (a crash came between)."""
+        found = []
+        for record_json, minhash, feeds_json in self._db.execute("SELECT record, minhash, feeds FROM pending_writes"):
+            fields = json.loads(record_json)
+            fields["urls"] = tuple(fields["urls"])
+            fields["validators"] = Validators(**fields["validators"])
+            record = WrittenRecord(**fields, signature=deserialize_signature(minhash) if minhash is not None else None)
+            found.append((record, [(str(path), int(size)) for path, size in json.loads(feeds_json)]))
+        return found
+
+    def discard_pending(self, key: str) -> None:
+        """Forget the note for ``key``: its line was never written."""
+        with self.transaction() as db:
+            db.execute("DELETE FROM pending_writes WHERE key = ?", (key,))
 
     def record_checked(self, key: str, *, seen_at: str, urls: Iterable[str] = (), validators: Validators = Validators()) -> bool:
         """Note that a stored article was fetched again and found unchanged (or answered 304).
@@ -471,3 +542,65 @@ def _article(row: tuple[Any, ...] | None) -> StoredArticle | None:
     if row is None:
         return None
     return StoredArticle(**dict(zip(_NAMES, row, strict=True)))
+
+
+# -- the corpus, read-only -----------------------------------------------------------------
+
+class StoredRecords:
+    """The articles a state database stores, read-only: the corpus without the JSONL files.
+
+    Opening never changes the database (no migration, no re-indexing), so
+    it is safe on a database a crawl is writing to (WAL readers do not
+    block the writer). Iterating yields each stored record as the dict of
+    its JSONL line, oldest first.
+    """
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = str(path)
+        if not Path(self.path).is_file():
+            msg = f"state database {self.path}: no such file"
+            raise StateError(msg)
+        try:
+            self._db = sqlite3.connect(f"{Path(self.path).resolve().as_uri()}?mode=ro", uri=True, timeout=30.0)
+            tables = {row[0] for row in self._db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        except sqlite3.Error as exc:
+            msg = f"state database {self.path}: {exc}"
+            raise StateError(msg) from exc
+        if "articles" not in tables:
+            self.close()
+            msg = f"{self.path} is not a newscrawl state database (no articles table)"
+            raise StateError(msg)
+        self._has_records = "records" in tables
+
+    def close(self) -> None:
+        """Close the database."""
+        with contextlib.suppress(sqlite3.Error):
+            self._db.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __len__(self) -> int:
+        """The number of records stored."""
+        if not self._has_records:
+            return 0
+        return int(self._db.execute("SELECT count(*) FROM records").fetchone()[0])
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        """Each stored record as the dict of its JSONL line, in the order they were written."""
+        if not self._has_records:
+            return
+        try:
+            for (document,) in self._db.execute("SELECT document FROM records ORDER BY rowid"):
+                yield json.loads(document)
+        except sqlite3.Error as exc:
+            msg = f"state database {self.path}: {exc}"
+            raise StateError(msg) from exc
+
+    def missing(self) -> int:
+        """How many records the state knows of but does not hold (written before schema 2 kept them)."""
+        versions = int(self._db.execute("SELECT coalesce(sum(version), 0) FROM articles").fetchone()[0])
+        return max(versions - len(self), 0)

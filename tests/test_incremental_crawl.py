@@ -343,3 +343,47 @@ def test_kill_9_at_a_random_moment_then_resume_equals_a_clean_run(
         if item != expected
     }
     assert not differences, f"{context}: articles differ from the clean run's: {differences}"
+
+
+# -- a crash between the line and its record ------------------------------------------------
+
+
+def crash_crawl(tmp_path: Path, out: Path, base: str, crash_at: str | None) -> subprocess.Popen[str]:
+    """A state-keeping crawl with ``tests/crash_settings.py``, killed at ``crash_at`` (see ``tests/crash_hooks.py``)."""
+    settings = {**TEST_CRAWL_SETTINGS, **state_settings(tmp_path), "NEWSCRAWL_EXTRACT_WORKERS": "0", "CONCURRENT_REQUESTS": "1"}
+    if crash_at:
+        settings["CRASH_AT"] = crash_at
+    cmd = [sys.executable, "-m", "scrapy", "crawl", "news", "-o", str(out), "-a", f"url={base}/"]
+    for name, value in settings.items():
+        cmd += ["-s", f"{name}={value}"]
+    env = {**os.environ, "SCRAPY_SETTINGS_MODULE": "crash_settings", "PYTHONPATH": str(ROOT / "tests")}
+    return subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+
+
+@pytest.mark.parametrize(
+    ("crash_at", "written_before_crash", "settled"),
+    [
+        ("exported:3", 3, "settled_written"),  # the 3rd line is in the file, its record is not stored
+        ("pending:3", 2, "settled_unwritten"),  # the 3rd article's note is stored, its line is not written
+    ],
+)
+def test_a_crash_between_line_and_record_is_settled_by_the_next_crawl(
+    tmp_path: Path, crash_at: str, written_before_crash: int, settled: str
+) -> None:
+    """The write-ahead note a crash leaves is settled before the next crawl fetches: each article is written once."""
+    stories = 6
+    site = news_site(tmp_path / "site", dict.fromkeys(range(stories)))
+    with FixtureSite(site) as server:
+        first = crash_crawl(tmp_path, tmp_path / "out1.jsonl", server.base_url, crash_at)
+        first.communicate(timeout=60)
+        second = crash_crawl(tmp_path, tmp_path / "out2.jsonl", server.base_url, None)
+        _, second_log = second.communicate(timeout=60)
+    assert first.returncode == -signal.SIGKILL
+    assert len(lines_of(tmp_path / "out1.jsonl")) == written_before_crash
+    assert second.returncode == 0, second_log[-2000:]
+    urls = [item["url"] for out in ("out1.jsonl", "out2.jsonl") for item in lines_of(tmp_path / out)]
+    assert sorted(urls) == sorted(server.base_url + story(n) for n in range(stories)), "an article is missing or written twice"
+    assert re.search(rf"'newscrawl/state/{settled}': 1\b", second_log)
+    with sqlite3.connect(tmp_path / "state.sqlite3") as db:
+        assert db.execute("SELECT count(*) FROM pending_writes").fetchone() == (0,)
+        assert db.execute("SELECT count(*) FROM records").fetchone() == (stories,)

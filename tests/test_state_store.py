@@ -247,3 +247,33 @@ def test_date_window_admits_by_publication_or_modification() -> None:
     assert window.admits_entry("not a date", None)
     with pytest.raises(TimeSpecError, match=r"since \(2025-02-01\) is after until"):
         DateWindow.parse("2025-02-01", "2025-01-01", NOW)
+
+
+# -- write-ahead notes ------------------------------------------------------------------------
+
+
+def test_a_pending_note_round_trips_until_the_record_is_written(tmp_path: Path) -> None:
+    """record_pending keeps the whole record (signature, validators) and where its line goes; record_written clears it."""
+    note = record("a.example/x", "https://a.example/x", document='{"url": "https://a.example/x"}',
+                  validators=Validators(etag='"e1"'), urls=("https://a.example/x", "https://a.example/x?amp"))
+    with StateStore(tmp_path / "state.sqlite3") as store:
+        store.record_pending(note, [("/out/a.jsonl", 1234)])
+        [(found, feeds)] = store.pending_writes()
+        assert found == note
+        assert found.document == note.document
+        assert found.signature is not None and note.signature is not None
+        assert found.signature.jaccard(note.signature) == 1.0
+        assert feeds == [("/out/a.jsonl", 1234)]
+        assert store.get("a.example/x") is None  # a note is not a stored article
+        store.record_written(note)
+        assert store.pending_writes() == []
+        assert store.get("a.example/x") is not None
+
+
+def test_a_discarded_note_stores_nothing(tmp_path: Path) -> None:
+    """discard_pending forgets the note: the article stays unstored, to be fetched again."""
+    with StateStore(tmp_path / "state.sqlite3") as store:
+        store.record_pending(record("a.example/y", "https://a.example/y", signature=None), [])
+        store.discard_pending("a.example/y")
+        assert store.pending_writes() == []
+        assert store.get("a.example/y") is None

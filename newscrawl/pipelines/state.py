@@ -13,22 +13,36 @@ the article's key (canonical URL, else URL):
 text (MinHash of word shingles, see :mod:`newscrawl.state`), searched in
 the whole state database and among the articles of this run.
 
-Nothing is stored here: the state is written from the ``item_scraped``
-signal, which Scrapy sends after the feed exporters wrote the item's line,
-so a crash can never mark an unwritten article as done (see
-:mod:`newscrawl.feedstorage` for why the line is on disk by then).
+The article's record is stored from the ``item_scraped`` signal, which
+Scrapy sends after the feed exporters wrote the item's line, so a crash can
+never mark an unwritten article as done (see :mod:`newscrawl.feedstorage`
+for why the line is on disk by then). Before the line is written, a
+write-ahead note says which record is coming and where its line will go
+(:meth:`~newscrawl.state.StateStore.record_pending`); a crash between the
+line and the record leaves the note, and the next crawl looks for the line
+before any request (:func:`settle_pending_writes`): found, the record is
+stored and the article not fetched again; not found, it is fetched and
+written. So a kill at any moment neither loses an article nor writes it twice. The
+record itself is stored too, as the JSON of its line, so the state
+database can serve as the corpus (``newscrawl export --state``).
 """
 
 from __future__ import annotations
 
+import contextlib
+import json
 import logging
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import attrs
 from datasketch import MinHashLSH
+from itemadapter import ItemAdapter
 from scrapy import signals
 from scrapy.exceptions import DropItem
+from scrapy.utils.serialize import ScrapyJSONEncoder
 
+from newscrawl.feedstorage import open_feed_files
 from newscrawl.incremental import (
     StateOptions,
     response_validators,
@@ -71,6 +85,8 @@ class _Pending:
     key: str
     fingerprint: str
     signature: LeanMinHash | None
+    record: WrittenRecord
+    """The record to store, as far as it is known before export (the response adds URLs and validators)."""
 
 
 @attrs.define
@@ -113,6 +129,7 @@ class StatePipeline:
         options = state_options(crawler)
         assert crawler.stats is not None
         pipe = cls(state_store(crawler, options), options, crawler.stats)
+        settle_pending_writes(pipe.store, crawler.stats)  # before any request: what a crash left decides what is fetched
         crawler.signals.connect(pipe.item_scraped, signal=signals.item_scraped)
         crawler.signals.connect(pipe.item_dropped, signal=signals.item_dropped)
         _warn_overwrite(crawler, pipe.store)
@@ -134,9 +151,25 @@ class StatePipeline:
         if signature is not None:
             item.duplicate_of = self.first_copy(key, signature)
             self._remember_run_copy(key, item, signature)
+        record = WrittenRecord(
+            key=key,
+            url=item.url,
+            canonical_url=item.canonical_url,
+            urls=tuple(response_urls(None, item)),
+            fingerprint=fingerprint,
+            version=item.version,
+            fetched_at=item.fetched_at,
+            seen_at=item.fetched_at or isoformat(utc_now()),
+            duplicate_of=item.duplicate_of,
+            signature=signature,
+            document=record_document(item),
+        )
+        # Before the line is written: where it will go, so that a crash between writing the
+        # line and storing its record (item_scraped) is settled by the next crawl.
+        self.store.record_pending(record, feed_positions())
         # Keyed by id(): attrs items are not hashable. An entry whose item is never
         # exported is overwritten when its id is reused, as every item sets its own here.
-        self._pending[id(item)] = _Pending(key, fingerprint, signature)
+        self._pending[id(item)] = _Pending(key, fingerprint, signature, record)
         return item
 
     def first_copy(self, key: str, signature: LeanMinHash) -> str | None:
@@ -165,18 +198,10 @@ class StatePipeline:
         if pending is None or not isinstance(item, Article):
             return
         self.store.record_written(
-            WrittenRecord(
-                key=pending.key,
-                url=item.url,
-                canonical_url=item.canonical_url,
+            attrs.evolve(
+                pending.record,
                 urls=tuple(response_urls(response, item)),
-                fingerprint=pending.fingerprint,
-                version=item.version or 1,
-                fetched_at=item.fetched_at,
-                seen_at=item.fetched_at or isoformat(utc_now()),
                 validators=response_validators(response) if response is not None else Validators(),
-                duplicate_of=item.duplicate_of,
-                signature=pending.signature,
             )
         )
         self.stats.inc_value("newscrawl/state/new" if item.version == 1 else "newscrawl/state/new_version")
@@ -194,6 +219,56 @@ class StatePipeline:
             urls=response_urls(response, item),
             validators=response_validators(response) if response is not None else Validators(),
         )
+
+
+def feed_positions() -> list[tuple[str, int]]:
+    """Each local feed file being written, with its size now: where the next line will start."""
+    positions = []
+    for path in open_feed_files():
+        with contextlib.suppress(OSError):
+            positions.append((str(path), path.stat().st_size))
+    return positions
+
+
+def settle_pending_writes(store: StateStore, stats: StatsCollector) -> None:
+    """Settle the write-ahead notes a crashed crawl left (see :meth:`StateStore.record_pending`).
+
+    A note whose line is in one of its feed files (after the size noted)
+    is stored as written; any other is forgotten, so the article is
+    fetched and written again. Without a local feed file to look in, the
+    line cannot be found and the article is written again: nothing is lost.
+    """
+    for record, feeds in store.pending_writes():
+        if any(_line_written(Path(path), size, record) for path, size in feeds):
+            store.record_written(record)
+            stats.inc_value("newscrawl/state/settled_written")
+            logger.info("the previous crawl wrote %s but stopped before noting it: noted now", record.url)
+        else:
+            store.discard_pending(record.key)
+            stats.inc_value("newscrawl/state/settled_unwritten")
+            logger.info("the previous crawl stopped before writing %s: it will be fetched again", record.url)
+
+
+def _line_written(path: Path, size: int, record: WrittenRecord) -> bool:
+    """Whether ``path`` holds ``record``'s line (same url and version) after its first ``size`` bytes."""
+    try:
+        with path.open("rb") as lines:
+            lines.seek(size)
+            for line in lines:
+                try:
+                    data = json.loads(line)
+                except ValueError:
+                    continue  # not a JSON line (another format): cannot match
+                if isinstance(data, dict) and data.get("url") == record.url and data.get("version") == record.version:
+                    return True
+    except OSError:
+        return False
+    return False
+
+
+def record_document(item: Article) -> str:
+    """The article's JSONL line as the feed exporter writes it (without the newline)."""
+    return json.dumps(ItemAdapter(item).asdict(), cls=ScrapyJSONEncoder, ensure_ascii=False)
 
 
 def _warn_overwrite(crawler: Crawler, store: StateStore) -> None:
