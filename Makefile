@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: help install demo test bench bench-quality soak clean
+.PHONY: help install demo test bench bench-quality bench-distributed soak clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 16
@@ -32,6 +32,9 @@ bench: $(STAMP)  ## speed: crawl only, extraction only, end to end on a generate
 
 bench-quality: $(STAMP)  ## body F1/P/R and ms/page: newscrawl vs trafilatura on ../shared/bench/scrapinghub
 	$(BIN)/python benchmarks/bench_quality.py
+
+bench-distributed: $(STAMP)  ## pages/s of 1, 2 and 3 workers sharing a local redis-server (needs redis-server; RESULT line)
+	$(BIN)/python benchmarks/bench_distributed.py $(BENCH_ARGS)
 
 soak: $(STAMP)  ## crawl 3,000 local fixture pages, 10% faulty: pages attempted, stored vs expected, duplicates, peak memory
 	$(BIN)/python benchmarks/soak.py --pages 3000 --out bench-out/soak

@@ -38,6 +38,7 @@ from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.spidermiddlewares.base import BaseSpiderMiddleware
 from scrapy.utils.job import job_dir
 
+from newscrawl.distributed import redis_url
 from newscrawl.state import (
     NearDuplicateOptions,
     RecrawlPolicy,
@@ -117,10 +118,18 @@ _STORES: weakref.WeakKeyDictionary[Crawler, StateStore] = weakref.WeakKeyDiction
 def state_store(crawler: Crawler, options: StateOptions) -> StateStore:
     """The crawl's one state database, opened on first use and closed when the engine stops.
 
+    In a distributed crawl (``NEWSCRAWL_REDIS_URL``) the state lives in
+    Redis, shared by all workers (:mod:`newscrawl.distributed.state`).
+
     A database that cannot be opened, or was built with other signature
     settings, ends the crawl with one line on stderr and exit status 2.
     """
     store = _STORES.get(crawler)
+    if store is None and redis_url(crawler.settings) is not None:
+        from newscrawl.distributed.state import redis_state_store  # noqa: PLC0415 - imports redis, only when distributed
+
+        store = _STORES[crawler] = redis_state_store(crawler, options)  # shared by all workers (issue 5)
+        crawler.signals.connect(store.close, signal=signals.engine_stopped, weak=False)
     if store is None:
         try:
             store = StateStore(options.path, options.near_duplicates or NearDuplicateOptions())

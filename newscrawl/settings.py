@@ -39,7 +39,7 @@ ITEM_PIPELINES = {
     "newscrawl.pipelines.state.StatePipeline": 900,  # versions, near-duplicates; state recorded after export
 }
 DOWNLOADER_MIDDLEWARES = {
-    "newscrawl.warc.WarcArchiveMiddleware": 595,  # archives raw responses when NEWSCRAWL_WARC_DIR is set
+    "newscrawl.warc.WarcArchiveMiddleware": 800,  # archives raw responses when NEWSCRAWL_WARC_DIR is set: above redirect (600, so 3xx are kept) and decompression (590)
     "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,  # replaced by the next line
     "newscrawl.downloadermiddlewares.FastHttpCompressionMiddleware": 590,  # gunzip without charset sniffing of gzip bytes
     "newscrawl.incremental.NotModifiedMiddleware": 950,  # a 304 to a conditional refetch is a recorded check
@@ -112,3 +112,12 @@ NEWSCRAWL_CRAWL_DELAY_ENABLED = True  # apply robots.txt Crawl-delay as the host
 NEWSCRAWL_CRAWL_DELAY_MAX = 30.0  # cap on a Crawl-delay (seconds), so one site cannot stall the crawl
 NEWSCRAWL_FAULTS_ENABLED = True  # count failed downloads by reason; refuse redirect loops and gzip bombs
 NEWSCRAWL_SETTINGS_CHECK_ENABLED = True  # refuse unknown NEWSCRAWL_* names and unusable values before the crawl starts
+
+# -- distributed crawling on scrapy-redis (issue 5) --
+NEWSCRAWL_REDIS_URL = None  # redis://host:6379/0: workers share one frontier and state in Redis (scrapy-redis); None: nothing needs Redis
+NEWSCRAWL_REDIS_PREFIX = "newscrawl"  # first part of every Redis key; crawls with different prefixes share nothing
+NEWSCRAWL_REDIS_WORKER_ID = None  # this worker's name in Redis (None: host:pid:random); held requests are listed under it
+NEWSCRAWL_REDIS_HEARTBEAT_TTL = 30.0  # seconds without a heartbeat after which a worker is dead and its requests go back to the queue
+NEWSCRAWL_REDIS_IDLE_TIMEOUT = 10.0  # a worker stops once the shared frontier has been empty this long (0 = wait for work forever)
+NEWSCRAWL_REDIS_POLL_INTERVAL = 0.5  # seconds between heartbeats, and between looks at the shared queue while idle
+ADDONS = {"newscrawl.distributed.addon.RedisAddon": 0}  # with NEWSCRAWL_REDIS_URL: scrapy-redis scheduler, dupefilter, SCHEDULER_PERSIST=True

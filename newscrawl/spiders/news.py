@@ -69,7 +69,7 @@ from newscrawl.discovery.urls import (
     read_url_list,
     url_problem,
 )
-from newscrawl.extraction import extract
+from newscrawl.distributed import redis_url
 from newscrawl.sources import Outlet, SourcesError, load_sources, site_domain
 from newscrawl.timespec import DateWindow, TimeSpecError, parse_duration, utc_now
 
@@ -82,6 +82,7 @@ if TYPE_CHECKING:
     from scrapy.settings import BaseSettings
 
     from newscrawl.discovery.urls import BadLine
+    from newscrawl.distributed.seeds import SeedReader
 
 USAGE = (
     "give at least one of -a url=URL[,URL...], -a sitemap=URL[,...], -a feed=URL[,...], -a urls_file=PATH, "
@@ -203,9 +204,12 @@ class NewsSpider(scrapy.Spider):
         recrawl_after: str | None = None,
         recrawl_changed: str | None = None,
         *args: Any,
+        distributed: bool = False,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        self.seeds: SeedReader | None = None
+        """The Redis seed reader of a distributed crawl (set by :meth:`from_crawler`), else None."""
         self.start_page_urls = split_url_argument("url", url)
         self.sitemap_urls = split_url_argument("sitemap", sitemap)
         self.feed_urls = split_url_argument("feed", feed)
@@ -216,8 +220,8 @@ class NewsSpider(scrapy.Spider):
             self.listed_urls, self.bad_lines = load_urls_file(urls_file)
         self.sources_file = sources
         named = load_outlets(sources) if sources is not None else []
-        if not (self.start_page_urls or self.sitemap_urls or self.feed_urls or self.listed_urls or named):
-            raise NewsSpiderArgumentError(USAGE)
+        if not (distributed or self.start_page_urls or self.sitemap_urls or self.feed_urls or self.listed_urls or named):
+            raise NewsSpiderArgumentError(USAGE)  # a distributed worker may start without sources: it takes them from Redis
         self.window = parse_window(since, until)
         self.argument_settings = recrawl_settings(recrawl_after, recrawl_changed)
         # The command-line sources are the outlet without a name; a sources file adds named ones.
@@ -227,16 +231,20 @@ class NewsSpider(scrapy.Spider):
             feeds=tuple(self.feed_urls),
             allowed_domains=tuple(sorted({site_domain(u) for u in self.start_page_urls})),
         )
-        self.outlets: dict[str | None, Outlet] = {None: command_line, **{o.name: o for o in named}}
+        self.outlets: dict[str | None, Outlet] = {}
+        self._set_outlets(command_line, named)
+        # Not LinkExtractor(allow_domains=...): it compares host:port, so it would refuse every
+        # link of a site on a non-default port. Outlet.covers compares host names.
+        self._link_extractor = LinkExtractor(unique=True)
+        self._seen: set[str] = set()
+
+    def _set_outlets(self, command_line: Outlet, named: Iterable[Outlet]) -> None:
+        self.outlets = {None: command_line, **{o.name: o for o in named}}
         # Links are followed only from start pages, and only within their outlet's domains
         # (www.example.com allows example.com and its subdomains). Without start
         # pages allowed_domains is empty, which lets OffsiteMiddleware pass everything.
         self.follow_links = any(o.start_urls for o in self.outlets.values())
         self.allowed_domains = sorted({d for o in self.outlets.values() if o.start_urls for d in o.allowed_domains})
-        # Not LinkExtractor(allow_domains=...): it compares host:port, so it would refuse every
-        # link of a site on a non-default port. Outlet.covers compares host names.
-        self._link_extractor = LinkExtractor(unique=True)
-        self._seen: set[str] = set()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
@@ -249,11 +257,17 @@ class NewsSpider(scrapy.Spider):
         fetched or written. Code that builds the spider itself (``NewsSpider(...)``)
         gets the :class:`NewsSpiderArgumentError` instead.
         """
+        distributed = redis_url(crawler.settings) is not None
         try:
-            spider = super().from_crawler(crawler, *args, **kwargs)
+            spider = super().from_crawler(crawler, *args, distributed=distributed, **kwargs)
         except NewsSpiderArgumentError as exc:
             print(f"scrapy crawl {cls.name}: error: {exc}", file=sys.stderr, flush=True)
             raise SystemExit(2) from None
+        if distributed:
+            from newscrawl.distributed.seeds import SeedReader  # noqa: PLC0415 - imports redis, only in a distributed crawl
+
+            spider.seeds = SeedReader.from_crawler(crawler)
+            spider.seeds.setup(spider)  # pushes -a sources, learns the outlets in Redis (before their slots are set)
         spider.apply_argument_settings(crawler.settings)
         return spider
 
@@ -330,16 +344,24 @@ class NewsSpider(scrapy.Spider):
 
     # Start -----------------------------------------------------------------------------
     async def start(self) -> AsyncIterator[Any]:
-        """Requests for every source given on the command line."""
+        """Requests for every source given on the command line (in a distributed crawl: for every seed in Redis)."""
+        if self.seeds is not None:
+            self._report_bad_lines()
+            async for request in self.seeds.requests(self):
+                yield request
+            return
         for item in self._start_requests():
             yield item
 
-    def _start_requests(self) -> Iterator[scrapy.Request]:
+    def _report_bad_lines(self) -> None:
         for bad in self.bad_lines:
             self.logger.warning(
                 "urls_file %s line %d: %r is not a usable URL (%s); skipped", self.urls_file, bad.lineno, bad.text, bad.reason
             )
             self._inc("skipped/bad_url")
+
+    def _start_requests(self) -> Iterator[scrapy.Request]:
+        self._report_bad_lines()
         for outlet in self.outlets.values():
             yield from self._outlet_requests(outlet)
         for url in self.listed_urls:
@@ -440,6 +462,45 @@ class NewsSpider(scrapy.Spider):
         yield RawPage.from_response(response, listed)
         yield from self._follow_links(response)
 
+    # Distributed crawling (issue 5, newscrawl.distributed) -------------------------------
+    def own_sources(self) -> dict[str, Any] | None:
+        """The sources this spider was started with, as :func:`newscrawl.distributed.seeds.push_sources` takes them."""
+        from newscrawl.distributed.seeds import sources_tables  # noqa: PLC0415
+
+        tables = sources_tables(self.sources_file) if self.sources_file is not None else []
+        urls = (self.start_page_urls, self.sitemap_urls, self.feed_urls, self.listed_urls)
+        if not (tables or any(urls)):
+            return None
+        return {"outlet_tables": tables, "start_urls": urls[0], "sitemaps": urls[1], "feeds": urls[2], "articles": urls[3]}
+
+    def use_outlets(self, named: Iterable[Outlet], start_urls: Iterable[str]) -> None:
+        """Replace the outlets with those stored in Redis: the named ones, and the pushed start pages as the unnamed one."""
+        start_urls = tuple(start_urls)
+        command_line = Outlet(start_urls=start_urls, allowed_domains=tuple(sorted({site_domain(u) for u in start_urls})))
+        self._set_outlets(command_line, named)
+
+    def seed_requests(self, seed: dict[str, Any]) -> Iterator[scrapy.Request]:
+        """The start requests of one seed from Redis: an outlet's, or those of pushed URLs."""
+        name = seed.get("outlet")
+        if name is not None:
+            outlet = self.outlets.get(name)
+            if outlet is None:
+                self.logger.warning("seed for outlet %r, which is not in Redis; skipped", name)
+                return
+            yield from self._outlet_requests(outlet)
+            return
+        start_urls = tuple(seed.get("start_urls") or ())
+        yield from self._outlet_requests(
+            Outlet(
+                start_urls=start_urls,
+                sitemaps=tuple(seed.get("sitemaps") or ()),
+                feeds=tuple(seed.get("feeds") or ()),
+                allowed_domains=tuple(sorted({site_domain(u) for u in start_urls})),
+            )
+        )
+        for url in seed.get("articles") or ():
+            yield from self._article_request(url, "url_list", {"source": "url_list"})
+
     # Helpers ---------------------------------------------------------------------------
     def _follow_links(self, response: Response) -> Iterator[scrapy.Request]:
         """Requests for the page's links within its outlet's domains (when the outlet has start pages)."""
@@ -466,6 +527,8 @@ class NewsSpider(scrapy.Spider):
         """The outlet a response belongs to (the command-line sources when it has none)."""
         request = response.request  # None for a response built without one (tests)
         name = request.meta.get(META_OUTLET) if request is not None else None
+        if name is not None and name not in self.outlets and self.seeds is not None:
+            self.seeds.refresh_outlets(self)  # another worker pushed it after this one started
         return self.outlets.get(name) or self.outlets[None]
 
     @staticmethod
