@@ -112,7 +112,7 @@ class WarcArchiveMiddleware:
     def from_crawler(cls, crawler: Crawler) -> Self:
         directory = crawler.settings.get("NEWSCRAWL_WARC_DIR")
         if not directory:
-            raise NotConfigured("NEWSCRAWL_WARC_DIR is not set")
+            raise NotConfigured  # off by default: no "Disabled" warning on every crawl
         path = Path(directory)
         try:
             path.mkdir(parents=True, exist_ok=True)

@@ -159,7 +159,7 @@ def test_state_off_disables_every_component(tmp_path: Path) -> None:
     """With NEWSCRAWL_STATE_ENABLED off, the pipeline and both middlewares are not configured."""
     crawler = make_crawler(tmp_path, NEWSCRAWL_STATE_ENABLED=False)
     for component in (StatePipeline, IncrementalMiddleware, NotModifiedMiddleware):
-        with pytest.raises(NotConfigured, match="NEWSCRAWL_STATE_ENABLED is off"):
+        with pytest.raises(NotConfigured):
             component.from_crawler(crawler)
     assert not (tmp_path / "state.sqlite3").exists()
 
