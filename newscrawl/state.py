@@ -120,6 +120,8 @@ CREATE TABLE IF NOT EXISTS lsh_bands (
     key TEXT NOT NULL REFERENCES articles(key),
     PRIMARY KEY (band, bucket, key)
 ) WITHOUT ROWID;
+-- Replacing an article's bands deletes them by key: without this index, a scan of every band row.
+CREATE INDEX IF NOT EXISTS lsh_bands_by_key ON lsh_bands (key);
 """
 
 _WORD = re.compile(r"\w+")
@@ -441,11 +443,11 @@ class StateStore:
         """
         bands, rows = self.near_duplicates.bands
         pairs = band_buckets(signature, bands, rows)
-        placeholders = ", ".join("(?, ?)" for _ in pairs)
+        # One primary-key lookup per band (a row-value IN (VALUES ...) made SQLite scan every band row).
+        lookups = " UNION ".join("SELECT key FROM lsh_bands WHERE band = ? AND bucket = ?" for _ in pairs)
         rows_found = self._db.execute(
             "SELECT a.rowid, a.key, a.url, a.duplicate_of, s.minhash FROM articles a JOIN signatures s ON s.key = a.key "
-            f"WHERE a.key IN (SELECT key FROM lsh_bands WHERE (band, bucket) IN (VALUES {placeholders})) "
-            "AND a.key != ? ORDER BY a.rowid",
+            f"WHERE a.key IN ({lookups}) AND a.key != ? ORDER BY a.rowid",
             [*(v for pair in pairs for v in pair), exclude_key],
         ).fetchall()
         for rowid, _key, url, duplicate_of, blob in rows_found:
