@@ -173,6 +173,7 @@ def run_extraction(  # noqa: PLR0913 - the extract function's four arguments, th
     status: int,
     *,
     selectors: dict[str, Any] | None = None,
+    signature: tuple[int, int] | None = None,
 ) -> dict[str, Any]:
     """Extract one page; the result as a plain dict ``{"item", "skip", "detail"}``.
 
@@ -183,6 +184,10 @@ def run_extraction(  # noqa: PLR0913 - the extract function's four arguments, th
     ``func`` as a keyword only when given, so an extract function without
     that parameter still serves crawls without them; the selectors that
     matched nothing come back as ``"unmatched"``, only when there are some.
+    With ``signature`` (MinHash permutations, shingle words: the crawl's
+    near-duplicate options), ``"text"`` is ``(body fingerprint, serialised
+    MinHash signature or None)``, computed here so that the incremental
+    state's most expensive step runs in the workers, not the crawl process.
     """
     try:
         result = func(body, url, headers, status, selectors=selectors) if selectors else func(body, url, headers, status)
@@ -193,7 +198,18 @@ def run_extraction(  # noqa: PLR0913 - the extract function's four arguments, th
     found = {"item": article_to_dict(result.item), "skip": None, "detail": None}
     if unmatched := getattr(result, "unmatched_selectors", None):
         found["unmatched"] = list(unmatched)
+    if signature is not None:
+        found["text"] = text_digest(result.item.body or "", *signature)
     return found
+
+
+def text_digest(body: str, num_perm: int, shingle_words: int) -> tuple[str, bytes | None]:
+    """What the state pipeline computes from a body: its fingerprint and serialised MinHash signature."""
+    from newscrawl.pipelines.dedupe import body_fingerprint  # noqa: PLC0415 - only crawls that keep state need these
+    from newscrawl.state import NearDuplicateOptions, serialize_signature, text_signature  # noqa: PLC0415
+
+    minhash = text_signature(body, NearDuplicateOptions(num_perm=num_perm, shingle_words=shingle_words))
+    return body_fingerprint(body), serialize_signature(minhash) if minhash is not None else None
 
 
 def skip_extraction(body: bytes, url: str, headers: Any = None, status: int = 200) -> ExtractionResult:
@@ -250,8 +266,11 @@ def worker_loop(sock: socket.socket, func: ExtractFunction) -> None:
         body = _recv_exact(sock, body_len) if body_len else b""
         if meta is None or body is None:
             return
-        url, headers, *rest = marshal.loads(meta)  # (url, headers[, selectors])
-        payload = marshal.dumps(run_extraction(func, body, url, headers, status, selectors=rest[0] if rest else None), 4)
+        url, headers, *rest = marshal.loads(meta)  # (url, headers[, selectors[, signature]])
+        selectors = rest[0] if rest else None
+        signature = tuple(rest[1]) if len(rest) > 1 and rest[1] is not None else None
+        result = run_extraction(func, body, url, headers, status, selectors=selectors, signature=signature)
+        payload = marshal.dumps(result, 4)
         sock.sendall(_RESULT.pack(task_id, len(payload)) + payload)
 
 
@@ -297,7 +316,8 @@ def zygote_main(argv: list[str] | None = None) -> None:
     ctl = socket.socket(fileno=ctl_fd)
     func = load_function(function)
     with contextlib.suppress(Exception):
-        run_extraction(func, _WARM_UP_PAGE, _WARM_UP_URL, [("Content-Type", "text/html; charset=utf-8")], 200)
+        # With a signature, as crawls that keep state ask: its modules load here, once, not in every fork.
+        run_extraction(func, _WARM_UP_PAGE, _WARM_UP_URL, [("Content-Type", "text/html; charset=utf-8")], 200, signature=(128, 5))
     gc.collect()
     gc.freeze()  # forked workers then share these pages instead of copying them at the first collection
 
@@ -495,16 +515,18 @@ class ExtractionPool:
         headers: Iterable[tuple[str, str]],
         status: int,
         selectors: dict[str, Any] | None = None,
+        signature: tuple[int, int] | None = None,
     ) -> asyncio.Future[dict[str, Any]]:
-        """A future of :func:`run_extraction`'s dict for this page (``selectors``: the outlet's, if any)."""
+        """A future of :func:`run_extraction`'s dict for this page (``selectors``: the outlet's, if any;
+        ``signature``: the near-duplicate options, when the crawl keeps state)."""
         future: asyncio.Future[dict[str, Any]] = self.loop.create_future()
         if self.broken is not None:
             future.set_result(_skip("pool_broken", self.broken))
             return future
         self._next_id = (self._next_id + 1) & 0xFFFFFFFF
         fields: tuple[Any, ...] = (url, [(str(k), str(v)) for k, v in headers])
-        if selectors:  # only pages of an outlet with selectors pay for them
-            fields += (selectors,)
+        if selectors or signature:  # only pages that need them pay for them
+            fields += (selectors or None,) + ((signature,) if signature else ())
         meta = marshal.dumps(fields, 4)
         header = _TASK.pack(self._next_id, status, len(meta), len(body))
         self.queue.append(_Task(self._next_id, url, (header, meta, body), future))

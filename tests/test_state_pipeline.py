@@ -234,3 +234,50 @@ def test_not_modified_answer_is_recorded_and_dropped(tmp_path: Path) -> None:
         got = store.get("https://a.example/story")
     assert got is not None and got.lastmod == "2025-03-01" and got.last_seen != got.first_seen
     assert stat(crawler, "newscrawl/skipped/not_modified") == 1
+
+
+# -- signatures computed by the extraction workers -------------------------------------------
+
+
+def test_extraction_computes_the_signature_the_state_pipeline_would() -> None:
+    """run_extraction with the crawl's near-duplicate options returns the body's fingerprint and MinHash signature."""
+    from newscrawl.extraction import extract  # noqa: PLC0415
+    from newscrawl.pipelines.dedupe import body_fingerprint  # noqa: PLC0415
+    from newscrawl.pool import run_extraction  # noqa: PLC0415
+    from newscrawl.state import NearDuplicateOptions, deserialize_signature, text_signature  # noqa: PLC0415
+
+    page = f"<html><head><title>Floods</title></head><body><article><h1>Floods</h1><p>{WIRE}</p></article></body></html>"
+    result = run_extraction(extract, page.encode(), "https://a.example/2025/01/02/floods/", [], 200, signature=(128, 5))
+    body = result["item"]["body"]
+    fingerprint, signature = result["text"]
+    assert fingerprint == body_fingerprint(body)
+    expected = text_signature(body, NearDuplicateOptions(num_perm=128, shingle_words=5))
+    assert expected is not None
+    assert (deserialize_signature(signature).hashvalues == expected.hashvalues).all()
+    assert "text" not in run_extraction(extract, page.encode(), "https://a.example/2025/01/02/floods/", [], 200)
+
+
+def test_state_pipeline_uses_the_extraction_signature_only_for_the_same_text(tmp_path: Path) -> None:
+    """A signature handed on by extraction is used when its fingerprint is the item's body's, and ignored otherwise."""
+    from newscrawl.pipelines.dedupe import body_fingerprint  # noqa: PLC0415
+    from newscrawl.pipelines.state import remember_text_digest  # noqa: PLC0415
+    from newscrawl.state import NearDuplicateOptions, serialize_signature, text_signature  # noqa: PLC0415
+
+    options = NearDuplicateOptions()
+    other = text_signature(OTHER, options)
+    assert other is not None
+    crawler = make_crawler(tmp_path)
+    pipe = StatePipeline.from_crawler(crawler)
+    # The digest of the same body, deliberately carrying OTHER's signature: the pipeline takes it as given.
+    first = article("https://a.example/one")
+    remember_text_digest(first, body_fingerprint(WIRE), serialize_signature(other))
+    scrape(crawler, pipe, first)
+    # Same body again on another site, with no digest: computed here, and a near-copy only of what was signed.
+    second = article("https://b.example/two")
+    scrape(crawler, pipe, second)
+    assert second.duplicate_of is None  # 'first' was signed as OTHER, so WIRE has no earlier copy
+    # A stale digest (another text's fingerprint) is ignored: the signature is computed from the body.
+    third = article("https://c.example/three")
+    remember_text_digest(third, body_fingerprint(OTHER), serialize_signature(other))
+    scrape(crawler, pipe, third)
+    assert third.duplicate_of == "https://b.example/two"

@@ -35,11 +35,13 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 import attrs
-from scrapy.exceptions import DropItem
+from scrapy.exceptions import DropItem, NotConfigured
 
+from newscrawl.incremental import StateOptions
 from newscrawl.items import Article
 from newscrawl.listing import fill_from_listing
 from newscrawl.middlewares import _fetched_at, stamp_provenance
+from newscrawl.pipelines.state import remember_text_digest
 from newscrawl.pool import DEFAULT_FUNCTION, ExtractionPool, PoolOptions, article_from_dict, load_function, run_extraction
 from newscrawl.warc import WarcLocation
 
@@ -105,6 +107,17 @@ class RawPage:
         )
 
 
+def signature_options(crawler: Crawler) -> tuple[int, int] | None:
+    """(num_perm, shingle_words) when the crawl's state pipeline marks near-duplicates, else None."""
+    if not crawler.settings.getwithbase("ITEM_PIPELINES").get("newscrawl.pipelines.state.StatePipeline"):
+        return None
+    try:
+        near = StateOptions.from_settings(crawler.settings).near_duplicates
+    except (NotConfigured, ValueError):  # state off; a bad value is reported by the state pipeline itself
+        return None
+    return (near.num_perm, near.shingle_words) if near is not None else None
+
+
 def default_workers() -> int:
     """One worker per core this process may run on."""
     try:
@@ -142,12 +155,16 @@ class ExtractPipeline:
         self.options = options
         self.stats = stats
         self.pool: ExtractionPool | None = None
+        self.signature: tuple[int, int] | None = None
+        """(MinHash permutations, shingle words) when the state pipeline marks near-duplicates: computed with the extraction."""
         self._func: ExtractFunction | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         assert crawler.stats is not None
-        return cls(pool_options(crawler.settings), crawler.stats)
+        pipe = cls(pool_options(crawler.settings), crawler.stats)
+        pipe.signature = signature_options(crawler)
+        return pipe
 
     async def open_spider(self) -> None:
         """Start the pool (its workers warm up while the first pages download)."""
@@ -178,10 +195,12 @@ class ExtractPipeline:
             return item
         selectors = item.listed.get("selectors") or None
         if self.pool is not None:
-            result = await self.pool.extract(item.body, item.url, item.headers, item.status, selectors)
+            result = await self.pool.extract(item.body, item.url, item.headers, item.status, selectors, self.signature)
         else:
             assert self._func is not None
-            result = run_extraction(self._func, item.body, item.url, item.headers, item.status, selectors=selectors)
+            result = run_extraction(
+                self._func, item.body, item.url, item.headers, item.status, selectors=selectors, signature=self.signature
+            )
         return self.finish(item, result)
 
     def finish(self, page: RawPage, result: dict[str, Any]) -> Article:
@@ -199,6 +218,8 @@ class ExtractPipeline:
                 page.listed.get("outlet"), kind, page.url,
             )
         article = fill_from_listing(article_from_dict(data), page.listed)
+        if text := result.get("text"):
+            remember_text_digest(article, *text)
         return stamp_provenance(article, page.fetched_at, page.warc)
 
     def _count_event(self, name: str) -> None:

@@ -29,6 +29,7 @@ database can serve as the corpus (``newscrawl export --state``).
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import json
 import logging
@@ -51,7 +52,14 @@ from newscrawl.incremental import (
 )
 from newscrawl.items import Article
 from newscrawl.pipelines.dedupe import body_fingerprint, url_key
-from newscrawl.state import StateStore, Validators, WrittenRecord, text_signature
+from newscrawl.state import (
+    NearDuplicateOptions,
+    StateStore,
+    Validators,
+    WrittenRecord,
+    deserialize_signature,
+    text_signature,
+)
 from newscrawl.timespec import isoformat, utc_now
 
 if TYPE_CHECKING:
@@ -147,7 +155,8 @@ class StatePipeline:
             raise UnchangedArticle(item)
         item.version = stored.version + 1 if stored is not None else 1
         item.previous_fetched_at = stored.fetched_at if stored is not None else None
-        signature = text_signature(item.body, self.options.near_duplicates) if self.options.near_duplicates else None
+        near = self.options.near_duplicates
+        signature = _signature_of(item, fingerprint, near) if near else None
         if signature is not None:
             item.duplicate_of = self.first_copy(key, signature)
             self._remember_run_copy(key, item, signature)
@@ -219,6 +228,28 @@ class StatePipeline:
             urls=response_urls(response, item),
             validators=response_validators(response) if response is not None else Validators(),
         )
+
+
+# Fingerprints and signatures the extraction workers computed, by id() of the article they belong to
+# (attrs items are not hashable); bounded, as articles dropped before this pipeline never collect theirs.
+_TEXT_DIGESTS: collections.OrderedDict[int, tuple[str, bytes | None]] = collections.OrderedDict()
+_MAX_TEXT_DIGESTS = 10_000
+
+
+def remember_text_digest(item: Article, fingerprint: str, signature: bytes | None) -> None:
+    """Keep what extraction computed for ``item`` (:func:`newscrawl.pool.text_digest`) for :class:`StatePipeline`."""
+    _TEXT_DIGESTS[id(item)] = (fingerprint, signature)
+    _TEXT_DIGESTS.move_to_end(id(item))
+    while len(_TEXT_DIGESTS) > _MAX_TEXT_DIGESTS:
+        _TEXT_DIGESTS.popitem(last=False)
+
+
+def _signature_of(item: Article, fingerprint: str, options: NearDuplicateOptions) -> LeanMinHash | None:
+    """The item's signature: the one extraction computed when it is for this very text, else computed now."""
+    digest = _TEXT_DIGESTS.pop(id(item), None)
+    if digest is not None and digest[0] == fingerprint:  # same text (an id can be reused by a later item)
+        return deserialize_signature(digest[1]) if digest[1] is not None else None
+    return text_signature(item.body, options)
 
 
 def feed_positions() -> list[tuple[str, int]]:
