@@ -157,7 +157,7 @@ def prune_tree(doc: HtmlElement, explain: Explain | None = None) -> HtmlElement:
             if text and not any(a in marked for a in el.iterancestors()):
                 explain.append((rule, text))
     for el, _rule in doomed:
-        _drop(el)
+        drop_element(el)
     return tree
 
 
@@ -200,7 +200,7 @@ def _is_link_paragraph(p: HtmlElement) -> bool:
     return links >= _LINK_PARAGRAPH_SHARE * len(text)
 
 
-def _drop(el: HtmlElement) -> None:
+def drop_element(el: HtmlElement) -> None:
     """Remove ``el`` but keep its tail text (which belongs to the parent)."""
     parent = el.getparent()
     if parent is None:

@@ -31,6 +31,8 @@ import attrs
 import lxml.etree
 from cssselect import HTMLTranslator
 
+from newscrawl.extraction.body import drop_element
+
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
@@ -107,7 +109,7 @@ class OutletSelectors:
         """Remove every element a ``drop`` selector matches from ``doc`` (in place); how many were removed."""
         doomed = outermost([el for css in self.drop for el in select(doc, css)])
         for el in doomed:
-            _remove(el)
+            drop_element(el)
         return len(doomed)
 
     def headline_text(self, doc: HtmlElement) -> str | None:
@@ -125,17 +127,3 @@ class OutletSelectors:
         if not self.body:
             return []
         return outermost(select(doc, self.body))
-
-
-def _remove(el: HtmlElement) -> None:
-    """Remove ``el`` but keep its tail text (which belongs to the parent)."""
-    parent = el.getparent()
-    if parent is None:
-        return
-    if el.tail and el.tail.strip():
-        prev = el.getprevious()
-        if prev is not None:
-            prev.tail = (prev.tail or "") + el.tail
-        else:
-            parent.text = (parent.text or "") + el.tail
-    parent.remove(el)
