@@ -315,8 +315,9 @@ def _add_filter_options(p: argparse.ArgumentParser) -> None:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="newscrawl",
-        description="newscrawl: clean news articles from HTML. Crawl with `scrapy crawl news`; "
-        "extract saved pages and print the item schema with this command.",
+        description="newscrawl: clean news articles from HTML. Crawl with `scrapy crawl news` "
+        "(its arguments: README.md); with this command, extract saved pages or WARC archives, "
+        "export and describe a corpus, print the item schema, and feed distributed workers.",
     )
     parser.add_argument("--version", action="version", version=f"newscrawl {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
