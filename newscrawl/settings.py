@@ -9,6 +9,7 @@ from newscrawl import __version__
 BOT_NAME = "newscrawl"  # the project name Scrapy reports
 SPIDER_MODULES = ["newscrawl.spiders"]  # where `scrapy crawl` finds spiders
 NEWSPIDER_MODULE = "newscrawl.spiders"  # where `scrapy genspider` puts new ones
+COMMANDS_MODULE = "newscrawl.commands"  # `scrapy crawl --help` also lists the news spider's -a arguments
 
 # Identify ourselves honestly; sites can contact or block us by this name.
 USER_AGENT = f"newscrawl/{__version__} (+https://pypi.org/project/newscrawl/; news research crawler)"

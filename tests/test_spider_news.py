@@ -9,10 +9,12 @@ skipped, and what was (not) fetched.
 from __future__ import annotations
 
 import gzip
+import subprocess
+import sys
 from typing import TYPE_CHECKING
 
 import pytest
-from conftest import run_crawl
+from conftest import ROOT, run_crawl
 from fixture_site import FixtureSite
 from scrapy.http import HtmlResponse, TextResponse, XmlResponse
 from scrapy.utils.test import get_crawler
@@ -444,3 +446,21 @@ def test_sitemap_and_feed_dates_fill_pages_without_a_date(tmp_path: Path) -> Non
         "/news/dated-page-keeps-its-own/": ("2022-09-07T10:00:00+00:00", "meta"),
         "/news/bridge-repairs-finish-early/": ("2024-03-12T16:45:00+00:00", "feed"),
     }
+
+
+def test_scrapy_crawl_help_lists_every_spider_argument() -> None:
+    """`scrapy crawl --help` names each -a argument the news spider takes (its __init__ parameters)."""
+    import inspect  # noqa: PLC0415
+
+    from newscrawl.spiders.news import NewsSpider  # noqa: PLC0415
+
+    proc = subprocess.run(
+        [sys.executable, "-m", "scrapy", "crawl", "--help"], cwd=ROOT, capture_output=True, text=True, timeout=60, check=False
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "The news spider" in proc.stdout
+    parameters = inspect.signature(NewsSpider.__init__).parameters
+    arguments = [name for name, p in parameters.items() if name != "self" and p.kind is p.POSITIONAL_OR_KEYWORD]
+    assert len(arguments) == 9
+    for name in arguments:
+        assert f"-a {name}=" in proc.stdout, name
