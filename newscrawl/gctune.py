@@ -23,8 +23,9 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
 if TYPE_CHECKING:
+    from typing import Self
+
     from scrapy.crawler import Crawler
-    from typing_extensions import Self
 
 DEFAULT_THRESHOLDS = (5000, 10, 10)
 

@@ -12,7 +12,7 @@ README = Path(__file__).resolve().parent.parent / "README.md"
 
 def _readme_table() -> str:
     text = README.read_text(encoding="utf-8")
-    match = re.search(r"<!-- fields:start -->\n(.*?)\n<!-- fields:end -->", text, re.S)
+    match = re.search(r"<!-- fields:start -->\n(.*?)\n<!-- fields:end -->", text, re.DOTALL)
     assert match, "README.md lost its <!-- fields:start/end --> markers"
     return match.group(1)
 

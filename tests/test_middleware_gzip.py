@@ -19,7 +19,10 @@ from scrapy.responsetypes import responsetypes
 from scrapy.utils.misc import build_from_crawler
 from scrapy.utils.test import get_crawler
 
-from newscrawl.downloadermiddlewares import FastHttpCompressionMiddleware, as_plain_response
+from newscrawl.downloadermiddlewares import (
+    FastHttpCompressionMiddleware,
+    as_plain_response,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Callable

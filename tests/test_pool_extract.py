@@ -13,7 +13,6 @@ import asyncio
 import json
 import os
 import re
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import lxml.html

@@ -244,7 +244,11 @@ def test_extraction_computes_the_signature_the_state_pipeline_would() -> None:
     from newscrawl.extraction import extract  # noqa: PLC0415
     from newscrawl.pipelines.dedupe import body_fingerprint  # noqa: PLC0415
     from newscrawl.pool import run_extraction  # noqa: PLC0415
-    from newscrawl.state import NearDuplicateOptions, deserialize_signature, text_signature  # noqa: PLC0415
+    from newscrawl.state import (  # noqa: PLC0415
+        NearDuplicateOptions,
+        deserialize_signature,
+        text_signature,
+    )
 
     page = f"<html><head><title>Floods</title></head><body><article><h1>Floods</h1><p>{WIRE}</p></article></body></html>"
     result = run_extraction(extract, page.encode(), "https://a.example/2025/01/02/floods/", [], 200, signature=(128, 5))
@@ -261,7 +265,11 @@ def test_state_pipeline_uses_the_extraction_signature_only_for_the_same_text(tmp
     """A signature handed on by extraction is used when its fingerprint is the item's body's, and ignored otherwise."""
     from newscrawl.pipelines.dedupe import body_fingerprint  # noqa: PLC0415
     from newscrawl.pipelines.state import remember_text_digest  # noqa: PLC0415
-    from newscrawl.state import NearDuplicateOptions, serialize_signature, text_signature  # noqa: PLC0415
+    from newscrawl.state import (  # noqa: PLC0415
+        NearDuplicateOptions,
+        serialize_signature,
+        text_signature,
+    )
 
     options = NearDuplicateOptions()
     other = text_signature(OTHER, options)

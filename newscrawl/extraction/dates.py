@@ -375,7 +375,7 @@ def _build(
         return None
     if not _plausible(day_value, reference):
         return None
-    if hour is None or minute is None and ampm is None:
+    if hour is None or (minute is None and ampm is None):
         return day_value.isoformat()
     clock = _hour(int(hour), ampm)
     if clock is None:

@@ -11,9 +11,10 @@ from newscrawl.extraction.text import normalize_space
 from newscrawl.items import Article
 
 if TYPE_CHECKING:
+    from typing import Self
+
     from scrapy.crawler import Crawler
     from scrapy.statscollectors import StatsCollector
-    from typing_extensions import Self
 
 
 def body_fingerprint(body: str) -> str:

@@ -42,14 +42,22 @@ from newscrawl.items import Article
 from newscrawl.listing import fill_from_listing
 from newscrawl.middlewares import _fetched_at, stamp_provenance
 from newscrawl.pipelines.state import remember_text_digest
-from newscrawl.pool import DEFAULT_FUNCTION, ExtractionPool, PoolOptions, article_from_dict, load_function, run_extraction
+from newscrawl.pool import (
+    DEFAULT_FUNCTION,
+    ExtractionPool,
+    PoolOptions,
+    article_from_dict,
+    load_function,
+    run_extraction,
+)
 from newscrawl.warc import WarcLocation
 
 if TYPE_CHECKING:
+    from typing import Self
+
     from scrapy.crawler import Crawler
     from scrapy.http import Response
     from scrapy.statscollectors import StatsCollector
-    from typing_extensions import Self
 
     from newscrawl.pool import ExtractFunction
 

@@ -10,9 +10,10 @@ from scrapy.exceptions import DropItem, NotConfigured
 from newscrawl.items import Article
 
 if TYPE_CHECKING:
+    from typing import Self
+
     from scrapy.crawler import Crawler
     from scrapy.statscollectors import StatsCollector
-    from typing_extensions import Self
 
 
 @attrs.frozen
