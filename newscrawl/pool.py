@@ -300,12 +300,6 @@ def _run_worker(sock: socket.socket, func: ExtractFunction) -> None:
         os._exit(code)
 
 
-# A page's extraction makes and drops tens of thousands of small objects; with CPython's default
-# first threshold (700) the collector runs dozens of times a page. Measured on the bench site's
-# pages (extraction CPU median, 400 pages, three A/B pairs): about 1 ms (5%) less a page.
-_WORKER_GC_THRESHOLDS = (10_000, 20, 20)
-
-
 def zygote_main(argv: list[str] | None = None) -> None:
     """The template process: warm up, then fork a worker for every socket the crawler sends.
 
@@ -379,7 +373,6 @@ def zygote_main(argv: list[str] | None = None) -> None:
             os.close(wake_r)
             os.close(wake_w)
             ctl.close()
-            gc.set_threshold(*_WORKER_GC_THRESHOLDS)
             _run_worker(socket.socket(fileno=fds[0]), func)
         os.close(fds[0])
         children.add(pid)
