@@ -60,6 +60,10 @@ if TYPE_CHECKING:
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(ROOT / "tests"))
+
+from processes import free_port, stop_process  # noqa: E402 - the server helpers the tests use
+
 PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 TTY = sys.stderr.isatty()
@@ -123,12 +127,6 @@ def log(text: str) -> None:
 # -- the server --------------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def ensure_nginx() -> str:
     """The nginx binary; installed from Debian's packages when missing and we are root."""
     found = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
@@ -166,12 +164,7 @@ def nginx_server(site: Path, workdir: Path) -> Iterator[tuple[str, int]]:
             time.sleep(0.05)
         yield f"http://127.0.0.1:{port}", proc.pid
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop_process(proc)
 
 
 # -- measuring processes -------------------------------------------------------------------------

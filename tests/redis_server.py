@@ -17,6 +17,8 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from processes import free_port, stop_process
+
 if TYPE_CHECKING:
     from types import TracebackType
     from typing import Self
@@ -26,13 +28,6 @@ START_TIMEOUT = 10.0  # seconds for redis-server to answer PING
 
 class RedisServerMissing(RuntimeError):
     """redis-server is not installed."""
-
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def ping(port: int, timeout: float = 1.0) -> bool:
@@ -84,15 +79,8 @@ class RedisServer:
 
     def stop(self) -> None:
         """Stop the server (and remove its folder when it made one)."""
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=10)
-        if self.proc is not None and self.proc.stderr is not None:
-            self.proc.stderr.close()
+        if self.proc is not None:
+            stop_process(self.proc)
         self.proc = None
         if self._tmp is not None:
             self._tmp.cleanup()

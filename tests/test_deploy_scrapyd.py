@@ -16,7 +16,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -26,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from conftest import DEMO_SITE, ROOT
+from processes import free_port, stop_process
 
 if TYPE_CHECKING:
     from fixture_site import FixtureSite
@@ -34,12 +34,6 @@ BIN = Path(sys.executable).parent
 FIXTURES = ROOT / "fixtures" / "newscrawl.extraction.pages.GenericArticlePage"
 # What scrapyd-deploy needs from the project: the config, the egg recipe and the package.
 PROJECT_FILES = ("scrapy.cfg", "setup.py", "pyproject.toml", "README.md", "newscrawl")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def call(base: str, endpoint: str, data: list[tuple[str, str]] | None = None) -> dict[str, Any]:
@@ -119,12 +113,7 @@ max_proc = 1
         items_file = home / "items" / "newscrawl" / "news" / f"{jobid}.jl"
         log = (home / "logs" / "newscrawl" / "news" / f"{jobid}.log").read_text("utf-8")
     finally:
-        scrapyd.terminate()
-        try:
-            scrapyd.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            scrapyd.kill()
-            scrapyd.wait()
+        stop_process(scrapyd)
     assert "Traceback" not in log, log[-3000:]
     assert items_file.exists(), log[-3000:]
     items = [json.loads(line) for line in items_file.read_text("utf-8").splitlines() if line.strip()]

@@ -21,7 +21,8 @@ import pytest
 import redis
 from conftest import ROOT, TEST_CRAWL_SETTINGS, parse_stats
 from fixture_site import FixtureSite
-from redis_server import RedisServer, free_port
+from processes import free_port
+from redis_server import RedisServer
 from test_incremental_crawl import lines_of, news_site, story
 
 from newscrawl.distributed.frontier import Frontier, FrontierKeys
