@@ -8,8 +8,11 @@ import pytest
 
 from newscrawl.discovery.urls import (
     BadLine,
+    UrlArgumentError,
+    checked_urls,
     is_article_url,
     is_page_url,
+    read_url_file_argument,
     read_url_list,
     url_problem,
 )
@@ -153,3 +156,25 @@ def test_read_url_list_missing_file_raises_oserror(tmp_path: Path) -> None:
     """A missing URL list raises OSError, for the caller to report."""
     with pytest.raises(OSError, match="No such file"):
         read_url_list(tmp_path / "missing.txt")
+
+
+def test_checked_urls_names_the_option_and_the_first_bad_url() -> None:
+    """Usable URLs come back unchanged; the first unusable one is reported with the option that gave it."""
+    assert checked_urls("--url", ["https://a.example/", "http://b.example/x"]) == ["https://a.example/", "http://b.example/x"]
+    with pytest.raises(UrlArgumentError, match=r"^--url: 'b\.example/x' is not a usable URL \(no http\(s\) scheme\)$"):
+        checked_urls("--url", ["https://a.example/", "b.example/x"])
+
+
+def test_url_file_argument_errors_name_the_option_file_and_reason(tmp_path: Path) -> None:
+    """A missing file and a file with no usable URL are errors naming the option; bad lines come back with the URLs."""
+    with pytest.raises(UrlArgumentError, match=r"^-a urls_file: cannot read '.*missing\.txt' \(No such file or directory\)$"):
+        read_url_file_argument("-a urls_file", str(tmp_path / "missing.txt"))
+    only_bad = tmp_path / "bad.txt"
+    only_bad.write_text("# list\nnot-a-url\n", encoding="utf-8")
+    with pytest.raises(UrlArgumentError, match=r"holds no URLs; 1 malformed line\(s\), the first at line 2$"):
+        read_url_file_argument("--urls-file", str(only_bad))
+    mixed = tmp_path / "mixed.txt"
+    mixed.write_text("https://a.example/1\nnope\n", encoding="utf-8")
+    urls, problems = read_url_file_argument("--urls-file", str(mixed))
+    assert urls == ["https://a.example/1"]
+    assert problems == [BadLine(lineno=2, text="nope", reason="no http(s) scheme")]

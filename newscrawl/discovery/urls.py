@@ -15,6 +15,7 @@ from urllib.parse import unquote, urlsplit
 import attrs
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
     from os import PathLike
 
 # Path segments that mark a listing or service page wherever they appear
@@ -211,4 +212,33 @@ def read_url_list(path: str | PathLike[str]) -> tuple[list[str], list[BadLine]]:
         elif text not in seen:
             seen.add(text)
             urls.append(text)
+    return urls, problems
+
+
+class UrlArgumentError(ValueError):
+    """A URL argument or URL-list file given by the user cannot be used; the message names it (``label``)."""
+
+
+def checked_urls(label: str, urls: Iterable[str]) -> list[str]:
+    """``urls`` unchanged when every one can be crawled; else :class:`UrlArgumentError` naming ``label`` and the URL."""
+    urls = list(urls)
+    for url in urls:
+        if (reason := url_problem(url)) is not None:
+            msg = f"{label}: {url!r} is not a usable URL ({reason})"
+            raise UrlArgumentError(msg)
+    return urls
+
+
+def read_url_file_argument(label: str, path: str) -> tuple[list[str], list[BadLine]]:
+    """:func:`read_url_list` for a file the user named with ``label``: unreadable or URL-less is an error."""
+    try:
+        urls, problems = read_url_list(path)
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        msg = f"{label}: cannot read {path!r} ({reason})"
+        raise UrlArgumentError(msg) from exc
+    if not urls:
+        detail = f"; {len(problems)} malformed line(s), the first at line {problems[0].lineno}" if problems else ""
+        msg = f"{label}: {path!r} holds no URLs{detail}"
+        raise UrlArgumentError(msg)
     return urls, problems

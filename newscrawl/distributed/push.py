@@ -19,7 +19,11 @@ from __future__ import annotations
 import sys
 from typing import TYPE_CHECKING
 
-from newscrawl.discovery.urls import read_url_list, url_problem
+from newscrawl.discovery.urls import (
+    UrlArgumentError,
+    checked_urls,
+    read_url_file_argument,
+)
 from newscrawl.sources import SourcesError, load_sources
 
 if TYPE_CHECKING:
@@ -33,28 +37,21 @@ class PushError(Exception):
 def _urls(option: str, values: list[str] | None) -> list[str]:
     from newscrawl.distributed.seeds import urls_of  # noqa: PLC0415
 
-    urls = urls_of(values or [])
-    for url in urls:
-        if (reason := url_problem(url)) is not None:
-            msg = f"{option}: {url!r} is not a usable URL ({reason})"
-            raise PushError(msg)
-    return urls
+    try:
+        return checked_urls(option, urls_of(values or []))
+    except UrlArgumentError as exc:
+        raise PushError(str(exc)) from None
 
 
 def _urls_file(path: str | None) -> list[str]:
     if path is None:
         return []
     try:
-        urls, problems = read_url_list(path)
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        msg = f"--urls-file: cannot read {path!r} ({reason})"
-        raise PushError(msg) from None
+        urls, problems = read_url_file_argument("--urls-file", path)
+    except UrlArgumentError as exc:
+        raise PushError(str(exc)) from None
     for bad in problems:
         print(f"newscrawl push: {path} line {bad.lineno}: {bad.text!r} is not a usable URL ({bad.reason}); skipped", file=sys.stderr)
-    if not urls:
-        msg = f"--urls-file: {path!r} holds no URLs"
-        raise PushError(msg)
     return urls
 
 

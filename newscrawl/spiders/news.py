@@ -64,9 +64,11 @@ from newscrawl.discovery.sitemaps import (
     sitemap_urls_from_robots,
 )
 from newscrawl.discovery.urls import (
+    UrlArgumentError,
+    checked_urls,
     is_article_url,
     is_page_url,
-    read_url_list,
+    read_url_file_argument,
     url_problem,
 )
 from newscrawl.distributed import redis_url
@@ -108,27 +110,18 @@ def split_url_argument(name: str, value: str | None) -> list[str]:
     if not urls:
         msg = f"-a {name}= is empty; {USAGE}"
         raise NewsSpiderArgumentError(msg)
-    for url in urls:
-        reason = url_problem(url)
-        if reason is not None:
-            msg = f"-a {name}: {url!r} is not a usable URL ({reason})"
-            raise NewsSpiderArgumentError(msg)
-    return urls
+    try:
+        return checked_urls(f"-a {name}", urls)
+    except UrlArgumentError as exc:
+        raise NewsSpiderArgumentError(str(exc)) from None
 
 
 def load_urls_file(path: str) -> tuple[list[str], list[BadLine]]:
     """The URLs and bad lines of ``-a urls_file``; an unreadable or URL-less file is an error."""
     try:
-        urls, problems = read_url_list(path)
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        msg = f"-a urls_file: cannot read {path!r} ({reason})"
-        raise NewsSpiderArgumentError(msg) from exc
-    if not urls:
-        detail = f"; {len(problems)} malformed line(s), the first at line {problems[0].lineno}" if problems else ""
-        msg = f"-a urls_file: {path!r} holds no URLs{detail}"
-        raise NewsSpiderArgumentError(msg)
-    return urls, problems
+        return read_url_file_argument("-a urls_file", path)
+    except UrlArgumentError as exc:
+        raise NewsSpiderArgumentError(str(exc)) from None
 
 
 def is_html_response(response: Response) -> bool:
