@@ -9,6 +9,7 @@ from scrapy import Request, signals
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import HtmlResponse, Response
 from scrapy.utils.test import get_crawler
+from test_state_store import OTHER, WIRE  # the same realistic texts as the store tests
 
 from newscrawl.incremental import (
     META_STATE_KEY,
@@ -25,18 +26,6 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from scrapy.crawler import Crawler
-
-WIRE = " ".join(
-    f"Paragraph {i}: officials in the capital said the flooding had displaced {i * 120} families since Thursday, "
-    f"and aid groups opened {i + 3} shelters in schools and churches across the city's low-lying districts."
-    for i in range(12)
-)
-OTHER = " ".join(
-    f"Section {i}: the central bank held its key rate at {i}.5 percent, citing slowing inflation and weak "
-    f"industrial output, while analysts expect {i + 1} cuts before the end of the year."
-    for i in range(12)
-)
-
 
 _CRAWLERS: list[Crawler] = []
 
