@@ -781,6 +781,7 @@ class ExtractionPool:
                 if not task.future.done():
                     task.future.set_result(_skip(reason or "shutdown"))
         if respawn and state == "dead" and was in ("starting", "ready") and not self._closing:
+            self.on_event("worker_replaced")  # counted now: the new worker may not have started when the crawl ends
             self._spawn()
         self._dispatch()
 
