@@ -8,15 +8,18 @@ state records an article as stored right after its export; after a
 written. Unbuffered, each JSON line is one ``write()`` of a whole line: the
 file never holds half a line, and what the state records is in the file.
 
-The files open in this process are listed by :func:`open_feed_files`, so
-the state can note where an article's line will be appended before it is
-written, and find it after a crash (see :mod:`newscrawl.pipelines.state`).
+The crawl's local feed files are listed by :func:`feed_positions`, with
+where the next line will start, so the state can note where an article's
+line will be appended before it is written, and find it after a crash
+(see :mod:`newscrawl.pipelines.state`).
 """
 
 from __future__ import annotations
 
+import contextlib
+import weakref
 from pathlib import Path
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Any
 
 from scrapy.extensions.feedexport import FileFeedStorage
 
@@ -24,25 +27,50 @@ if TYPE_CHECKING:
     from scrapy import Spider
 
 
-_OPEN_FILES: dict[int, Path] = {}  # id(file object) -> its absolute path, while a crawl writes it
-
-
-def open_feed_files() -> list[Path]:
-    """The local feed files this process is writing now (absolute paths)."""
-    return list(_OPEN_FILES.values())
-
-
 class LineFileFeedStorage(FileFeedStorage):
     """:class:`FileFeedStorage` with an unbuffered file (``FEED_STORAGES`` for ``file`` and plain paths)."""
+
+    def __init__(self, uri: str, *, feed_options: dict[str, Any] | None = None) -> None:
+        super().__init__(uri, feed_options=feed_options)
+        self.file: IO[bytes] | None = None
+        """The file while it is open (Scrapy opens it at the first item)."""
+        _STORAGES[id(self)] = self
 
     def open(self, spider: Spider) -> IO[bytes]:
         path = Path(self.path).absolute()
         path.parent.mkdir(parents=True, exist_ok=True)
-        file = path.open(self.write_mode, buffering=0)
-        _OPEN_FILES[id(file)] = path
-        return file
+        self.file = path.open(self.write_mode, buffering=0)
+        return self.file
 
     def store(self, file: IO[bytes]) -> None:
-        """Close the file (as Scrapy's storage does) and drop it from :func:`open_feed_files`."""
-        _OPEN_FILES.pop(id(file), None)
+        """Close the file (as Scrapy's storage does); its lines are complete."""
+        _STORAGES.pop(id(self), None)
+        self.file = None
         super().store(file)
+
+    def next_line_at(self) -> int:
+        """Where the next line written will start: the file's size, or 0 while a file to be overwritten is not open yet."""
+        if self.file is None and self.write_mode == "wb":
+            return 0  # opening truncates it
+        try:
+            return Path(self.path).stat().st_size
+        except FileNotFoundError:
+            return 0
+
+
+# The local feeds of this process's crawl: from the exporter's start (a file opens at the first item), until stored.
+_STORAGES: weakref.WeakValueDictionary[int, LineFileFeedStorage] = weakref.WeakValueDictionary()
+
+
+def feed_positions() -> list[tuple[str, int]]:
+    """Each local feed file of the crawl (open or about to be), with where its next line will start.
+
+    A file Scrapy has not opened yet (it opens at the first item) is
+    included, so that a note taken before the first line knows where to
+    look for it.
+    """
+    positions = []
+    for storage in list(_STORAGES.values()):
+        with contextlib.suppress(OSError):
+            positions.append((str(Path(storage.path).absolute()), storage.next_line_at()))
+    return positions

@@ -37,9 +37,11 @@ from scrapy import Request, signals
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.spidermiddlewares.base import BaseSpiderMiddleware
 from scrapy.utils.job import job_dir
+from twisted.internet.task import LoopingCall
 
 from newscrawl.distributed import redis_url
 from newscrawl.state import (
+    GROUP_SECONDS,
     NearDuplicateOptions,
     RecrawlPolicy,
     StateError,
@@ -132,12 +134,27 @@ def state_store(crawler: Crawler, options: StateOptions) -> StateStore:
         crawler.signals.connect(store.close, signal=signals.engine_stopped, weak=False)
     if store is None:
         try:
-            store = StateStore(options.path, options.near_duplicates or NearDuplicateOptions())
+            store = StateStore(options.path, options.near_duplicates or NearDuplicateOptions(), group_commit=True)
         except StateError as exc:
             print(f"scrapy crawl: error: {exc}", file=sys.stderr, flush=True)
             raise SystemExit(2) from None
         _STORES[crawler] = store
-        crawler.signals.connect(store.close, signal=signals.engine_stopped, weak=False)
+        # Writes are committed in groups; this commits a group that stays open while the crawl is quiet
+        # (made once the engine runs: a LoopingCall imports, so installs, the reactor).
+        committers: list[LoopingCall] = []
+
+        def start() -> None:
+            committers.append(LoopingCall(store.commit_if_due))
+            committers[0].start(GROUP_SECONDS / 2, now=False)
+
+        def close() -> None:
+            for committer in committers:
+                if committer.running:
+                    committer.stop()
+            store.close()
+
+        crawler.signals.connect(start, signal=signals.engine_started, weak=False)
+        crawler.signals.connect(close, signal=signals.engine_stopped, weak=False)
     return store
 
 

@@ -205,7 +205,7 @@ def run_extraction(  # noqa: PLR0913 - the extract function's four arguments, th
 
 def text_digest(body: str, num_perm: int, shingle_words: int) -> tuple[str, bytes | None]:
     """What the state pipeline computes from a body: its fingerprint and serialised MinHash signature."""
-    from newscrawl.pipelines.dedupe import body_fingerprint  # noqa: PLC0415 - only crawls that keep state need these
+    from newscrawl.pipelines.digests import body_fingerprint  # noqa: PLC0415 - only crawls that keep state need these
     from newscrawl.state import NearDuplicateOptions, serialize_signature, text_signature  # noqa: PLC0415
 
     minhash = text_signature(body, NearDuplicateOptions(num_perm=num_perm, shingle_words=shingle_words))

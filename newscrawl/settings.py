@@ -102,6 +102,10 @@ FEED_STORAGES = {  # local output files are unbuffered: a line is on disk before
     "": "newscrawl.feedstorage.LineFileFeedStorage",
     "file": "newscrawl.feedstorage.LineFileFeedStorage",
 }
+FEED_EXPORTERS = {  # Scrapy's JSON lines exporter, handing the line it wrote to the state (stored as the record's document)
+    "jsonlines": "newscrawl.exporters.JsonLinesItemExporter",
+    "jsonl": "newscrawl.exporters.JsonLinesItemExporter",
+}
 
 # -- politeness and faults (issue 6) --
 NEWSCRAWL_RETRY_AFTER_ENABLED = True  # pause a host after 429/503 for its Retry-After (seconds or HTTP-date)

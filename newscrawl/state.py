@@ -29,9 +29,16 @@ when a crawl opens it (the table is created; nothing else changes); the
 records written before are not in it, and :meth:`StoredRecords.missing`
 counts them so that an export can say so.
 
-Durability: the database runs in WAL mode and each write is one
-transaction, so a crash (``kill -9``) at any moment leaves either the whole
-record or none of it. This module is plain Python (no Scrapy); the crawl
+Durability: the database runs in WAL mode and each write is atomic, so a
+crash (``kill -9``) at any moment leaves either the whole record or none
+of it. A crawl groups its writes (``group_commit``): they are committed
+together every :data:`GROUP_WRITES` writes or :data:`GROUP_SECONDS`
+seconds and when the store closes, as one commit per article was the
+state's largest cost (``make bench``). What a crash loses of an open group
+is recovered from the write-ahead notes (:meth:`StateStore.record_pending`),
+which go to a plain append-only file per crawl (``<database>-notes/``),
+written before each line; only "checked, unchanged" updates can be lost,
+and the next crawl checks those articles again. This module is plain Python (no Scrapy); the crawl
 components in :mod:`newscrawl.incremental` and
 :mod:`newscrawl.pipelines.state` wrap it.
 
@@ -45,10 +52,13 @@ whole corpus without loading it into memory.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import hashlib
 import json
+import os
 import re
 import sqlite3
+import time
 import uuid
 from functools import lru_cache
 from pathlib import Path
@@ -125,6 +135,13 @@ CREATE INDEX IF NOT EXISTS lsh_bands_by_key ON lsh_bands (key);
 """
 
 _WORD = re.compile(r"\w+")
+
+GROUP_WRITES = 200
+"""With ``group_commit``, a commit after this many writes ..."""
+GROUP_SECONDS = 1.0
+"""... or once the oldest uncommitted write is this many seconds old (checked at each write)."""
+NOTES_COMPACT_BYTES = 1 << 20
+"""A crawl's notes file is rewritten with only its open notes once it is this big."""
 
 
 class StateError(Exception):
@@ -328,12 +345,25 @@ class StateStore:
     """
 
     def __init__(
-        self, path: str | Path, near_duplicates: NearDuplicateOptions | None = None, run_id: str | None = None
+        self,
+        path: str | Path,
+        near_duplicates: NearDuplicateOptions | None = None,
+        run_id: str | None = None,
+        *,
+        group_commit: bool = False,
     ) -> None:
         self.path = str(path)
+        self.group_commit = group_commit
+        """Commit writes in groups (a crawl) rather than one by one (tools, tests)."""
+        self._writes = 0  # writes in the open group
+        self._group_started = 0.0
+        self._notes: NoteFile | None = None  # this crawl's write-ahead notes, opened at the first
+        self._settling: list[NoteFile] = []  # notes files of dead crawls being settled
         self.near_duplicates = near_duplicates or NearDuplicateOptions()
         self.run_id = run_id or uuid.uuid4().hex
         """Stamped on every article this store writes or checks (``StoredArticle.last_run``)."""
+        self.notes_folder = Path(f"{self.path}-notes") if self.path != ":memory:" else None
+        """Where the write-ahead notes go: a file per crawl (None: in memory only)."""
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         try:
@@ -346,15 +376,20 @@ class StateStore:
                     if statement.strip():
                         self._db.execute(statement)
                 self._check_meta()
+            self.commit()  # the schema at once, grouped writes or not
         except sqlite3.Error as exc:
             msg = f"state database {self.path}: {exc}"
             raise StateError(msg) from exc
 
     # -- housekeeping
     def close(self) -> None:
-        """Close the database (checkpointing the WAL)."""
+        """Commit the open group, close the database (checkpointing the WAL) and this crawl's notes."""
         with contextlib.suppress(sqlite3.Error):
+            self.commit()
             self._db.close()
+        if self._notes is not None:
+            self._notes.close(remove=not self._notes.open_notes)
+            self._notes = None
 
     def __enter__(self) -> Self:
         return self
@@ -364,14 +399,48 @@ class StateStore:
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction: all of it is stored, or (on an exception or a crash) none of it."""
-        self._db.execute("BEGIN IMMEDIATE")
+        """One write: all of it is stored, or (on an exception or a crash) none of it.
+
+        Without ``group_commit`` it is committed at once; with it, it joins
+        the open group (a savepoint in one transaction), committed by
+        :meth:`commit` every :data:`GROUP_WRITES` writes or
+        :data:`GROUP_SECONDS` seconds. Reads through this store see the
+        group's writes at once; other connections see them once committed.
+        """
+        if not self._db.in_transaction:
+            self._db.execute("BEGIN IMMEDIATE")
+            self._group_started = time.monotonic()
+        self._db.execute("SAVEPOINT write")
         try:
             yield self._db
         except BaseException:
-            self._db.execute("ROLLBACK")
+            self._db.execute("ROLLBACK TO write")
+            self._db.execute("RELEASE write")
+            if not self.group_commit:
+                self._db.execute("ROLLBACK")
             raise
-        self._db.execute("COMMIT")
+        self._db.execute("RELEASE write")
+        self._writes += 1
+        if (
+            not self.group_commit
+            or self._writes >= GROUP_WRITES
+            or time.monotonic() - self._group_started >= GROUP_SECONDS
+        ):
+            self.commit()
+
+    def commit_if_due(self) -> None:
+        """Commit the open group once its oldest write is :data:`GROUP_SECONDS` old (a crawl calls this on a timer,
+        so an idle crawl does not keep other writers waiting)."""
+        if self._db.in_transaction and time.monotonic() - self._group_started >= GROUP_SECONDS:
+            self.commit()
+
+    def commit(self) -> None:
+        """Commit the open group of writes (if any); the notes of the records in it are done with."""
+        if self._db.in_transaction:
+            self._db.execute("COMMIT")
+        self._writes = 0
+        if self._notes is not None:
+            self._notes.committed()
 
     def _meta(self) -> dict[str, str]:
         return dict(self._db.execute("SELECT name, value FROM meta").fetchall())
@@ -476,7 +545,9 @@ class StateStore:
                     "INSERT OR REPLACE INTO records (key, version, written_at, document) VALUES (?, ?, ?, ?)",
                     (record.key, record.version, record.seen_at, record.document),
                 )
-            db.execute("DELETE FROM pending_writes WHERE key = ?", (record.key,))
+            db.execute("DELETE FROM pending_writes WHERE key = ?", (record.key,))  # a note of schema 2's crawls
+            if self._notes is not None:
+                self._notes.written(record.key)
             if record.signature is not None:
                 bands, rows = self.near_duplicates.bands
                 db.execute("DELETE FROM lsh_bands WHERE key = ?", (record.key,))
@@ -487,34 +558,63 @@ class StateStore:
     def record_pending(self, record: WrittenRecord, feeds: Iterable[tuple[str, int]]) -> None:
         """Note, before its line is written, that ``record`` is about to be: where, and what to store.
 
-        :meth:`record_written` clears the note. A note left by a crash is
-        settled by the next crawl (:meth:`pending_writes`): the record is
-        stored if its line is in one of ``feeds`` after the size noted, and
-        forgotten otherwise, so the article is neither lost nor written twice.
+        The note goes to this crawl's notes file (flushed to the operating
+        system, which keeps it through a crash of the process) and is done
+        with once :meth:`record_written`'s write is committed. A note left
+        by a crash is settled by the next crawl (:meth:`pending_writes`):
+        the record is stored if its line is in one of ``feeds`` after the
+        size noted (the line is its document, so the note does not repeat
+        it), and forgotten otherwise, so the article is neither lost nor
+        written twice.
         """
-        fields = attrs.asdict(record, filter=lambda a, _: a.name != "signature")
-        minhash = serialize_signature(record.signature) if record.signature is not None else None
-        with self.transaction() as db:
-            db.execute(
-                "INSERT OR REPLACE INTO pending_writes (key, version, url, record, minhash, feeds) VALUES (?, ?, ?, ?, ?, ?)",
-                (record.key, record.version, record.url, json.dumps(fields), minhash, json.dumps(list(feeds))),
-            )
+        if self._notes is None:
+            self._notes = NoteFile.create(self.notes_folder, self.run_id)
+        self._notes.add(record.key, note_text(record, feeds))
 
     def pending_writes(self) -> list[tuple[WrittenRecord, list[tuple[str, int]]]]:
-        """The notes :meth:`record_pending` left that no :meth:`record_written` cleared (a crash came between)."""
-        found = []
-        for record_json, minhash, feeds_json in self._db.execute("SELECT record, minhash, feeds FROM pending_writes"):
-            fields = json.loads(record_json)
-            fields["urls"] = tuple(fields["urls"])
-            fields["validators"] = Validators(**fields["validators"])
-            record = WrittenRecord(**fields, signature=deserialize_signature(minhash) if minhash is not None else None)
-            found.append((record, [(str(path), int(size)) for path, size in json.loads(feeds_json)]))
+        """The notes no stored record settles: those crashed crawls left, and this crawl's open ones.
+
+        A crashed crawl's notes file is locked here (a running crawl holds
+        its own file's lock, so its notes are never taken for a crash's)
+        until :meth:`settled`. Notes in the ``pending_writes`` table are
+        those of crawls before notes files.
+        """
+        found = [
+            (record_from_note({"record": json.loads(record_json), "minhash": minhash.hex() if minhash else None}),
+             [(str(path), int(size)) for path, size in json.loads(feeds_json)])
+            for record_json, minhash, feeds_json in self._db.execute("SELECT record, minhash, feeds FROM pending_writes")
+        ]
+        if self.notes_folder is not None and self.notes_folder.is_dir() and not self._settling:
+            for path in sorted(self.notes_folder.glob("*.jsonl")):
+                if self._notes is not None and path == self._notes.path:
+                    continue
+                dead = NoteFile.adopt(path)
+                if dead is not None:
+                    self._settling.append(dead)
+        texts = [text for notes in self._settling for text in notes.open_notes.values()]
+        if self._notes is not None:
+            texts += self._notes.open_notes.values()
+        for text in texts:
+            note = json.loads(text)
+            record = record_from_note(note)
+            stored = self.get(record.key)
+            if stored is None or stored.version < record.version:  # else it was stored before the crash
+                found.append((record, [(str(path), int(size)) for path, size in note["feeds"]]))
         return found
 
     def discard_pending(self, key: str) -> None:
         """Forget the note for ``key``: its line was never written."""
         with self.transaction() as db:
             db.execute("DELETE FROM pending_writes WHERE key = ?", (key,))
+        if self._notes is not None:
+            self._notes.discard(key)
+
+    def settled(self) -> None:
+        """The notes :meth:`pending_writes` returned are settled: commit, and delete the crashed crawls' notes files."""
+        self.commit()
+        for notes in self._settling:
+            notes.close(remove=True)
+        self._settling = []
 
     def record_checked(self, key: str, *, seen_at: str, urls: Iterable[str] = (), validators: Validators = Validators()) -> bool:
         """Note that a stored article was fetched again and found unchanged (or answered 304).
@@ -538,6 +638,119 @@ class StateStore:
             "INSERT OR REPLACE INTO urls (url, key) VALUES (?, ?)",
             [(normalize_url(u), key) for u in dict.fromkeys(urls) if u],
         )
+
+
+def note_text(record: WrittenRecord, feeds: Iterable[tuple[str, int]]) -> str:
+    """A write-ahead note as one line of JSON: the record (not its document: that is the line) and the feeds' sizes."""
+    return json.dumps({
+        "record": attrs.asdict(record, filter=lambda a, _: a.name not in ("signature", "document")),
+        "minhash": serialize_signature(record.signature).hex() if record.signature is not None else None,
+        "feeds": [[str(path), int(size)] for path, size in feeds],
+    })
+
+
+def record_from_note(note: dict[str, Any]) -> WrittenRecord:
+    """The record a note (:func:`note_text`, parsed) describes; its document is None unless the note has one."""
+    fields = dict(note["record"])
+    fields["urls"] = tuple(fields["urls"])
+    fields["validators"] = Validators(**fields["validators"])
+    minhash = note.get("minhash")
+    return WrittenRecord(**fields, signature=deserialize_signature(bytes.fromhex(minhash)) if minhash else None)
+
+
+class NoteFile:
+    """One crawl's write-ahead notes: an append-only file, one note (:func:`note_text`) a line.
+
+    The crawl holds an exclusive ``flock`` on it while it runs, so another
+    crawl can tell a running crawl's notes from a crashed one's. A note is
+    open from :meth:`add` until the record it announces is committed
+    (:meth:`written`, then :meth:`committed`) or discarded; once the file
+    is over :data:`NOTES_COMPACT_BYTES` it is replaced (atomically) by a
+    file with only the open notes.
+    """
+
+    def __init__(self, path: Path, handle: Any, open_notes: dict[str, str]) -> None:
+        self.path = path
+        self._handle = handle
+        self.open_notes = open_notes
+        """Key -> note text, for the notes not yet done with."""
+        self._written: list[str] = []  # keys whose records are written in the open group
+
+    @classmethod
+    def create(cls, folder: Path | None, run_id: str) -> NoteFile:
+        """A new notes file for the crawl ``run_id`` in ``folder`` (None: kept in memory only)."""
+        if folder is None:
+            return cls(Path(os.devnull), None, {})
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{run_id}.jsonl"
+        handle = path.open("ab")
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        return cls(path, handle, {})
+
+    @classmethod
+    def adopt(cls, path: Path) -> NoteFile | None:
+        """The notes file of a crawl that is not running any more, locked; None while its crawl runs."""
+        try:
+            handle = path.open("rb+")
+        except OSError:
+            return None
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            if os.fstat(handle.fileno()).st_ino != path.stat().st_ino:
+                raise OSError("replaced by its crawl meanwhile")  # noqa: TRY301 - the same handling as a held lock
+        except OSError:
+            handle.close()
+            return None
+        notes: dict[str, str] = {}
+        for raw in handle.read().splitlines():
+            text = raw.decode("utf-8", "replace")
+            with contextlib.suppress(ValueError, KeyError, TypeError):  # a line cut short by the crash is no note
+                notes[json.loads(text)["record"]["key"]] = text
+        return cls(path, handle, notes)
+
+    def add(self, key: str, text: str) -> None:
+        """Append a note and hand it to the operating system before the line it announces is written."""
+        self.open_notes[key] = text
+        if self._handle is not None:
+            self._handle.write(f"{text}\n".encode())
+            self._handle.flush()
+
+    def written(self, key: str) -> None:
+        """The record of ``key`` is written in the open group (done with once the group is committed)."""
+        self._written.append(key)
+
+    def discard(self, key: str) -> None:
+        """The line of ``key`` will not be written: its note is done with."""
+        self.open_notes.pop(key, None)
+
+    def committed(self) -> None:
+        """The open group is committed: its records' notes are done with; compact a big file."""
+        for key in self._written:
+            self.open_notes.pop(key, None)
+        self._written = []
+        if self._handle is not None and self._handle.tell() > NOTES_COMPACT_BYTES:
+            self._compact()
+
+    def _compact(self) -> None:
+        """Replace the file by one with only the open notes (atomically: a crash leaves one or the other)."""
+        tmp = self.path.with_suffix(".tmp")
+        handle = tmp.open("wb")
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        handle.writelines(f"{text}\n".encode() for text in self.open_notes.values())
+        handle.flush()
+        tmp.replace(self.path)
+        self._handle.close()
+        self._handle = handle
+
+    def close(self, *, remove: bool) -> None:
+        """Release the file (and delete it when ``remove``: nothing in it is open any more)."""
+        if self._handle is None:
+            return
+        if remove:
+            with contextlib.suppress(OSError):
+                self.path.unlink()
+        self._handle.close()
+        self._handle = None
 
 
 def _article(row: tuple[Any, ...] | None) -> StoredArticle | None:

@@ -8,6 +8,7 @@ bar on a terminal and nothing when piped.
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import json
 import os
@@ -147,6 +148,10 @@ def test_state_database_holds_every_written_record(crawl: tuple[Path, CrawlResul
         assert len(stored) == len(result.items)
         assert list(stored) == result.items
         assert stored.missing() == 0
+    # each record's document is its line as written, byte for byte (the exporter hands it on)
+    with contextlib.closing(sqlite3.connect(tmp / "state.sqlite3")) as db:
+        documents = [doc for (doc,) in db.execute("SELECT document FROM records ORDER BY rowid")]
+    assert documents == (tmp / "out.jsonl").read_text("utf-8").splitlines()
 
 
 @pytest.mark.parametrize(

@@ -51,6 +51,12 @@ def make_crawler(tmp_path: Path, **settings: Any) -> Crawler:
     return crawler
 
 
+def end_run(crawler: Crawler) -> None:
+    """The crawl ends (its engine stops): its grouped state writes are committed and the database closed."""
+    _CRAWLERS.remove(crawler)
+    crawler.signals.send_catch_log(signals.engine_stopped)
+
+
 def article(url: str, body: str = WIRE, fetched_at: str = "2025-01-01T00:00:00+00:00", **fields: Any) -> Article:
     """An article as the extraction pipeline hands it on."""
     return Article(url=url, headline="H", body=body, fetched_at=fetched_at, **fields)
@@ -170,6 +176,7 @@ def _store_one(tmp_path: Path, headers: dict[str, str] | None = None, lastmod: s
     pipe = StatePipeline.from_crawler(crawler)
     listed = {"source": "sitemap", **({"lastmod": lastmod} if lastmod else {})}
     scrape(crawler, pipe, article("https://a.example/story"), response_for("https://a.example/story", listed=listed, headers=headers))
+    end_run(crawler)
 
 
 def test_middleware_drops_stored_articles_before_scheduling_and_counts_each_once(tmp_path: Path) -> None:
@@ -219,6 +226,7 @@ def test_not_modified_answer_is_recorded_and_dropped(tmp_path: Path) -> None:
     assert mw.process_response(request, ok) is ok
     with pytest.raises(IgnoreRequest, match="not modified"):
         mw.process_response(request, Response("https://a.example/story", status=304, headers={"ETag": '"v1"'}, request=request))
+    end_run(crawler)
     with StateStore(tmp_path / "state.sqlite3") as store:
         got = store.get("https://a.example/story")
     assert got is not None and got.lastmod == "2025-03-01" and got.last_seen != got.first_seen
@@ -251,9 +259,8 @@ def test_extraction_computes_the_signature_the_state_pipeline_would() -> None:
 
 
 def test_state_pipeline_uses_the_extraction_signature_only_for_the_same_text(tmp_path: Path) -> None:
-    """A signature handed on by extraction is used when its fingerprint is the item's body's, and ignored otherwise."""
-    from newscrawl.pipelines.dedupe import body_fingerprint  # noqa: PLC0415
-    from newscrawl.pipelines.state import remember_text_digest  # noqa: PLC0415
+    """A digest handed on by extraction is used while the item's body is the one it was computed from, and ignored once a pipeline replaced the body."""
+    from newscrawl.pipelines.digests import item_fingerprint, remember_text_digest  # noqa: PLC0415
     from newscrawl.state import (  # noqa: PLC0415
         NearDuplicateOptions,
         serialize_signature,
@@ -267,14 +274,38 @@ def test_state_pipeline_uses_the_extraction_signature_only_for_the_same_text(tmp
     pipe = StatePipeline.from_crawler(crawler)
     # The digest of the same body, deliberately carrying OTHER's signature: the pipeline takes it as given.
     first = article("https://a.example/one")
-    remember_text_digest(first, body_fingerprint(WIRE), serialize_signature(other))
+    remember_text_digest(first, "f" * 40, serialize_signature(other))
+    assert item_fingerprint(first) == "f" * 40  # taken as given too, not computed again
     scrape(crawler, pipe, first)
     # Same body again on another site, with no digest: computed here, and a near-copy only of what was signed.
     second = article("https://b.example/two")
     scrape(crawler, pipe, second)
     assert second.duplicate_of is None  # 'first' was signed as OTHER, so WIRE has no earlier copy
-    # A stale digest (another text's fingerprint) is ignored: the signature is computed from the body.
-    third = article("https://c.example/three")
-    remember_text_digest(third, body_fingerprint(OTHER), serialize_signature(other))
+    # A stale digest (the body was replaced after extraction) is ignored: computed from the body.
+    third = article("https://c.example/three", body=OTHER)
+    remember_text_digest(third, "f" * 40, serialize_signature(other))
+    third.body = "".join(WIRE)  # another str object, as a pipeline that rewrites the body makes
+    assert item_fingerprint(third) != "f" * 40
     scrape(crawler, pipe, third)
     assert third.duplicate_of == "https://b.example/two"
+
+
+# -- the exporter's line as the record's document -----------------------------------------------
+
+
+def test_the_jsonl_exporter_hands_the_line_it_wrote_to_the_state_once() -> None:
+    """The project's JSON lines exporter keeps each whole-item line for the state pipeline; a restricted export keeps none."""
+    import io  # noqa: PLC0415
+
+    from newscrawl.exporters import JsonLinesItemExporter, take_written_line  # noqa: PLC0415
+    from newscrawl.pipelines.state import record_document  # noqa: PLC0415
+
+    item = article("https://a.example/é", body="Überschwemmung in der Stadt: " + WIRE)
+    out = io.BytesIO()
+    JsonLinesItemExporter(out, encoding="utf-8").export_item(item)
+    line = take_written_line(item)
+    assert line is not None and out.getvalue() == (line + "\n").encode("utf-8")
+    assert line == record_document(item)  # what the pipeline would have encoded itself
+    assert take_written_line(item) is None  # taken once
+    JsonLinesItemExporter(io.BytesIO(), encoding="utf-8", fields_to_export=["url"]).export_item(item)
+    assert take_written_line(item) is None  # not the whole item: not a document

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
@@ -253,14 +254,14 @@ def test_date_window_admits_by_publication_or_modification() -> None:
 
 
 def test_a_pending_note_round_trips_until_the_record_is_written(tmp_path: Path) -> None:
-    """record_pending keeps the whole record (signature, validators) and where its line goes; record_written clears it."""
+    """record_pending keeps the record (signature, validators; not the document: that is the line) and where its line goes; record_written clears it."""
     note = record("a.example/x", "https://a.example/x", document='{"url": "https://a.example/x"}',
                   validators=Validators(etag='"e1"'), urls=("https://a.example/x", "https://a.example/x?amp"))
     with StateStore(tmp_path / "state.sqlite3") as store:
         store.record_pending(note, [("/out/a.jsonl", 1234)])
         [(found, feeds)] = store.pending_writes()
         assert found == note
-        assert found.document == note.document
+        assert found.document is None  # settling takes the line found in the feed as the document
         assert found.signature is not None and note.signature is not None
         assert found.signature.jaccard(note.signature) == 1.0
         assert feeds == [("/out/a.jsonl", 1234)]
@@ -268,6 +269,83 @@ def test_a_pending_note_round_trips_until_the_record_is_written(tmp_path: Path) 
         store.record_written(note)
         assert store.pending_writes() == []
         assert store.get("a.example/x") is not None
+    assert not list((tmp_path / "state.sqlite3-notes").iterdir())  # nothing open: the crawl's notes file is gone
+
+
+def test_a_crashed_crawls_notes_are_settled_by_the_next_and_a_running_crawls_are_not(tmp_path: Path) -> None:
+    """Notes left in a crawl's notes file are the next store's pending writes once their crawl is gone, never while it runs."""
+    path = tmp_path / "state.sqlite3"
+    crashed = StateStore(path, group_commit=True)
+    crashed.record_pending(record("a.example/1", "https://a.example/1"), [("/out/a.jsonl", 10)])
+    crashed.record_pending(record("a.example/2", "https://a.example/2"), [("/out/a.jsonl", 20)])
+    # A second crawl while the first runs (and has committed, as it does every second): the first's notes are its own.
+    with StateStore(path) as other:
+        assert other.pending_writes() == []
+        other.settled()
+    assert [p.name for p in (tmp_path / "state.sqlite3-notes").iterdir()] == [f"{crashed.run_id}.jsonl"]
+    crashed.record_written(record("a.example/1", "https://a.example/1", document="{}"))  # in the open group: not committed
+    # The first "crashes": its open group is lost, its notes file stays (its lock goes with the process).
+    crashed._notes._handle.close()  # noqa: SLF001 - what the kernel does to a killed process's files
+    crashed._db.close()  # noqa: SLF001 - closing without COMMIT rolls the open group back
+    with StateStore(path) as after:
+        found = sorted((r.key, feeds) for r, feeds in after.pending_writes())
+        assert found == [("a.example/1", [("/out/a.jsonl", 10)]), ("a.example/2", [("/out/a.jsonl", 20)])]
+        after.discard_pending("a.example/2")
+        after.record_written(record("a.example/1", "https://a.example/1", document="{}"))
+        after.settled()
+        assert not (tmp_path / "state.sqlite3-notes" / f"{crashed.run_id}.jsonl").exists()
+    with StateStore(path) as third:
+        assert third.pending_writes() == []
+        assert third.get("a.example/1") is not None
+
+
+def test_grouped_writes_are_seen_by_the_store_at_once_and_by_others_once_committed(tmp_path: Path) -> None:
+    """With group_commit, reads through the store see its writes; another connection sees them after commit() or close()."""
+    path = tmp_path / "state.sqlite3"
+    store = StateStore(path, group_commit=True)
+    store.record_written(record("a.example/x", "https://a.example/x"))
+    assert store.get("a.example/x") is not None
+    assert store.lookup("https://a.example/x") is not None
+    with sqlite3.connect(path) as db:
+        assert db.execute("SELECT count(*) FROM articles").fetchone() == (0,)
+    store.commit()
+    with sqlite3.connect(path) as db:
+        assert db.execute("SELECT count(*) FROM articles").fetchone() == (1,)
+    store.record_written(record("a.example/y", "https://a.example/y"))
+    store.close()
+    with sqlite3.connect(path) as db:
+        assert db.execute("SELECT count(*) FROM articles").fetchone() == (2,)
+
+
+def test_a_failed_write_in_a_group_leaves_the_groups_other_writes(tmp_path: Path) -> None:
+    """A write that raises is undone alone (a savepoint): the group's earlier writes are committed with it."""
+    path = tmp_path / "state.sqlite3"
+    with StateStore(path, group_commit=True) as store:
+        store.record_written(record("a.example/x", "https://a.example/x"))
+        with pytest.raises(RuntimeError), store.transaction() as db:
+            db.execute("UPDATE articles SET url = 'https://changed.example/'")
+            raise RuntimeError
+        assert store.get("a.example/x").url == "https://a.example/x"
+    with StateStore(path) as reopened:
+        assert reopened.get("a.example/x").url == "https://a.example/x"
+
+
+def test_the_notes_file_is_compacted_to_its_open_notes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Once the notes file is over its size limit, a commit rewrites it with only the notes still open."""
+    import newscrawl.state as state_mod  # noqa: PLC0415
+
+    monkeypatch.setattr(state_mod, "NOTES_COMPACT_BYTES", 4000)
+    with StateStore(tmp_path / "state.sqlite3", group_commit=True) as store:
+        for n in range(12):
+            done = record(f"a.example/{n}", f"https://a.example/{n}")
+            store.record_pending(done, [])
+            store.record_written(done)
+        store.record_pending(record("a.example/open", "https://a.example/open"), [])
+        store.commit()
+        notes = (tmp_path / "state.sqlite3-notes").glob("*.jsonl")
+        [lines] = [p.read_text("utf-8").splitlines() for p in notes]
+        assert [json.loads(line)["record"]["key"] for line in lines] == ["a.example/open"]
+    assert len(list((tmp_path / "state.sqlite3-notes").iterdir())) == 1  # an open note stays for the next crawl
 
 
 def test_a_discarded_note_stores_nothing(tmp_path: Path) -> None:

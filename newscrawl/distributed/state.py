@@ -65,6 +65,8 @@ from newscrawl.state import (
     band_buckets,
     deserialize_signature,
     normalize_url,
+    note_text,
+    record_from_note,
     serialize_signature,
 )
 
@@ -320,14 +322,8 @@ class RedisStateStore(StateStore):
     # -- write-ahead notes (the interface of StateStore.record_pending, per worker)
     def record_pending(self, record: WrittenRecord, feeds: Iterable[tuple[str, int]]) -> None:
         """Note, before its line is written, what ``record`` is and where its line will start (see :class:`StateStore`)."""
-        fields = attrs.asdict(record, filter=lambda a, _: a.name != "signature")
-        note = {
-            "record": fields,
-            "minhash": serialize_signature(record.signature).hex() if record.signature is not None else None,
-            "feeds": [[str(path), int(size)] for path, size in feeds],
-        }
         try:
-            self.client.hset(self._key(f"pending:{self.worker}"), record.key, json.dumps(note))
+            self.client.hset(self._key(f"pending:{self.worker}"), record.key, note_text(record, feeds))
         except REDIS_ERRORS as exc:
             raise StateUnavailable(exc) from None
 
@@ -350,13 +346,11 @@ class RedisStateStore(StateStore):
         found = []
         for data in notes.values():
             note = json.loads(data)
-            fields = note["record"]
-            fields["urls"] = tuple(fields["urls"])
-            fields["validators"] = Validators(**fields["validators"])
-            minhash = note.get("minhash")
-            record = WrittenRecord(**fields, signature=deserialize_signature(bytes.fromhex(minhash)) if minhash else None)
-            found.append((record, [(str(path), int(size)) for path, size in note["feeds"]]))
+            found.append((record_from_note(note), [(str(path), int(size)) for path, size in note["feeds"]]))
         return found
+
+    def settled(self) -> None:
+        """The notes :meth:`pending_writes` returned are settled (each was stored or discarded on its own)."""
 
     def discard_pending(self, key: str) -> None:
         """Forget this worker's note about ``key`` (its line was not written)."""

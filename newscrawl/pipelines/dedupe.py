@@ -2,24 +2,20 @@
 
 from __future__ import annotations
 
-import hashlib
 from typing import TYPE_CHECKING, Any
 
 from scrapy.exceptions import DropItem, NotConfigured
 
-from newscrawl.extraction.text import normalize_space
 from newscrawl.items import Article
+from newscrawl.pipelines.digests import body_fingerprint, item_fingerprint
+
+__all__ = ["DedupePipeline", "body_fingerprint", "url_key"]
 
 if TYPE_CHECKING:
     from typing import Self
 
     from scrapy.crawler import Crawler
     from scrapy.statscollectors import StatsCollector
-
-
-def body_fingerprint(body: str) -> str:
-    """A fingerprint of the body text that ignores whitespace and case."""
-    return hashlib.sha1(normalize_space(body).lower().encode("utf-8")).hexdigest()
 
 
 def url_key(item: Article) -> str:
@@ -49,7 +45,7 @@ class DedupePipeline:
         if key in self.urls:
             self.stats.inc_value("newscrawl/dropped/duplicate_url")
             raise DropItem(f"duplicate_url: {item.url}")
-        fingerprint = body_fingerprint(item.body or "")
+        fingerprint = item_fingerprint(item)
         if item.body and fingerprint in self.bodies:
             self.stats.inc_value("newscrawl/dropped/duplicate_body")
             raise DropItem(f"duplicate_body: {item.url}")

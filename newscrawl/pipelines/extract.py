@@ -41,7 +41,7 @@ from newscrawl.incremental import StateOptions
 from newscrawl.items import Article
 from newscrawl.listing import fill_from_listing
 from newscrawl.middlewares import _fetched_at, stamp_provenance
-from newscrawl.pipelines.state import remember_text_digest
+from newscrawl.pipelines.digests import remember_text_digest
 from newscrawl.pool import (
     DEFAULT_FUNCTION,
     ExtractionPool,

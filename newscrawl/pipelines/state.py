@@ -23,13 +23,15 @@ line and the record leaves the note, and the next crawl looks for the line
 before any request (:func:`settle_pending_writes`): found, the record is
 stored and the article not fetched again; not found, it is fetched and
 written. So a kill at any moment neither loses an article nor writes it twice. The
-record itself is stored too, as the JSON of its line, so the state
-database can serve as the corpus (``newscrawl export --state``).
+record itself is stored too, as its JSONL line (the one the exporter wrote,
+:mod:`newscrawl.exporters`), so the state database can serve as the corpus
+(``newscrawl export --state``). The store commits its writes in groups
+(:class:`~newscrawl.state.StateStore`); the notes cover a crash in the
+middle of a group as they cover one between a line and its record.
 """
 
 from __future__ import annotations
 
-import collections
 import contextlib
 import json
 import logging
@@ -43,7 +45,8 @@ from scrapy import signals
 from scrapy.exceptions import DropItem
 from scrapy.utils.serialize import ScrapyJSONEncoder
 
-from newscrawl.feedstorage import open_feed_files
+from newscrawl.exporters import take_written_line
+from newscrawl.feedstorage import feed_positions
 from newscrawl.incremental import (
     StateOptions,
     response_validators,
@@ -51,7 +54,8 @@ from newscrawl.incremental import (
     state_store,
 )
 from newscrawl.items import Article
-from newscrawl.pipelines.dedupe import body_fingerprint, url_key
+from newscrawl.pipelines.dedupe import url_key
+from newscrawl.pipelines.digests import item_fingerprint, take_signature
 from newscrawl.state import (
     NearDuplicateOptions,
     StateStore,
@@ -94,7 +98,7 @@ class _Pending:
     fingerprint: str
     signature: LeanMinHash | None
     record: WrittenRecord
-    """The record to store, as far as it is known before export (the response adds URLs and validators)."""
+    """The record to store, as far as it is known before export (the response adds URLs and validators, the export its document)."""
 
 
 @attrs.define
@@ -148,7 +152,7 @@ class StatePipeline:
         if not isinstance(item, Article):
             return item
         key = url_key(item)
-        fingerprint = body_fingerprint(item.body or "")
+        fingerprint = item_fingerprint(item)
         stored = self.store.get(key)
         if stored is not None and stored.fingerprint == fingerprint:
             self.stats.inc_value("newscrawl/dropped/unchanged")
@@ -156,7 +160,7 @@ class StatePipeline:
         item.version = stored.version + 1 if stored is not None else 1
         item.previous_fetched_at = stored.fetched_at if stored is not None else None
         near = self.options.near_duplicates
-        signature = _signature_of(item, fingerprint, near) if near else None
+        signature = _signature_of(item, near) if near else None
         if signature is not None:
             item.duplicate_of = self.first_copy(key, signature)
             self._remember_run_copy(key, item, signature)
@@ -171,7 +175,6 @@ class StatePipeline:
             seen_at=item.fetched_at or isoformat(utc_now()),
             duplicate_of=item.duplicate_of,
             signature=signature,
-            document=record_document(item),
         )
         # Before the line is written: where it will go, so that a crash between writing the
         # line and storing its record (item_scraped) is settled by the next crawl.
@@ -211,6 +214,7 @@ class StatePipeline:
                 pending.record,
                 urls=tuple(response_urls(response, item)),
                 validators=response_validators(response) if response is not None else Validators(),
+                document=take_written_line(item) or record_document(item),  # the line as written, when the exporter kept it
             )
         )
         self.stats.inc_value("newscrawl/state/new" if item.version == 1 else "newscrawl/state/new_version")
@@ -230,58 +234,38 @@ class StatePipeline:
         )
 
 
-# Fingerprints and signatures the extraction workers computed, by id() of the article they belong to
-# (attrs items are not hashable); bounded, as articles dropped before this pipeline never collect theirs.
-_TEXT_DIGESTS: collections.OrderedDict[int, tuple[str, bytes | None]] = collections.OrderedDict()
-_MAX_TEXT_DIGESTS = 10_000
-
-
-def remember_text_digest(item: Article, fingerprint: str, signature: bytes | None) -> None:
-    """Keep what extraction computed for ``item`` (:func:`newscrawl.pool.text_digest`) for :class:`StatePipeline`."""
-    _TEXT_DIGESTS[id(item)] = (fingerprint, signature)
-    _TEXT_DIGESTS.move_to_end(id(item))
-    while len(_TEXT_DIGESTS) > _MAX_TEXT_DIGESTS:
-        _TEXT_DIGESTS.popitem(last=False)
-
-
-def _signature_of(item: Article, fingerprint: str, options: NearDuplicateOptions) -> LeanMinHash | None:
-    """The item's signature: the one extraction computed when it is for this very text, else computed now."""
-    digest = _TEXT_DIGESTS.pop(id(item), None)
-    if digest is not None and digest[0] == fingerprint:  # same text (an id can be reused by a later item)
-        return deserialize_signature(digest[1]) if digest[1] is not None else None
+def _signature_of(item: Article, options: NearDuplicateOptions) -> LeanMinHash | None:
+    """The item's signature: the one extraction computed for this very body, else computed now."""
+    found, signature = take_signature(item)
+    if found:
+        return deserialize_signature(signature) if signature is not None else None
     return text_signature(item.body, options)
-
-
-def feed_positions() -> list[tuple[str, int]]:
-    """Each local feed file being written, with its size now: where the next line will start."""
-    positions = []
-    for path in open_feed_files():
-        with contextlib.suppress(OSError):
-            positions.append((str(path), path.stat().st_size))
-    return positions
 
 
 def settle_pending_writes(store: StateStore, stats: StatsCollector) -> None:
     """Settle the write-ahead notes a crashed crawl left (see :meth:`StateStore.record_pending`).
 
     A note whose line is in one of its feed files (after the size noted)
-    is stored as written; any other is forgotten, so the article is
-    fetched and written again. Without a local feed file to look in, the
-    line cannot be found and the article is written again: nothing is lost.
+    is stored as written, the line as its document; any other is
+    forgotten, so the article is fetched and written again. Without a
+    local feed file to look in, the line cannot be found and the article
+    is written again: nothing is lost.
     """
     for record, feeds in store.pending_writes():
-        if any(_line_written(Path(path), size, record) for path, size in feeds):
-            store.record_written(record)
+        line = next((found for path, size in feeds if (found := _written_line(Path(path), size, record))), None)
+        if line is not None:
+            store.record_written(record if record.document is not None else attrs.evolve(record, document=line))
             stats.inc_value("newscrawl/state/settled_written")
             logger.info("the previous crawl wrote %s but stopped before noting it: noted now", record.url)
         else:
             store.discard_pending(record.key)
             stats.inc_value("newscrawl/state/settled_unwritten")
             logger.info("the previous crawl stopped before writing %s: it will be fetched again", record.url)
+    store.settled()
 
 
-def _line_written(path: Path, size: int, record: WrittenRecord) -> bool:
-    """Whether ``path`` holds ``record``'s line (same url and version) after its first ``size`` bytes."""
+def _written_line(path: Path, size: int, record: WrittenRecord) -> str | None:
+    """``record``'s line (same url and version) in ``path`` after its first ``size`` bytes, without its newline; else None."""
     try:
         with path.open("rb") as lines:
             lines.seek(size)
@@ -291,10 +275,10 @@ def _line_written(path: Path, size: int, record: WrittenRecord) -> bool:
                 except ValueError:
                     continue  # not a JSON line (another format): cannot match
                 if isinstance(data, dict) and data.get("url") == record.url and data.get("version") == record.version:
-                    return True
-    except OSError:
-        return False
-    return False
+                    return line.decode("utf-8").rstrip("\r\n")
+    except (OSError, UnicodeDecodeError):
+        return None
+    return None
 
 
 def record_document(item: Article) -> str:
