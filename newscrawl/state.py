@@ -195,9 +195,16 @@ def text_signature(text: str | None, options: NearDuplicateOptions) -> LeanMinHa
     grams = shingles(text or "", options.shingle_words)
     if not grams:
         return None
-    minhash = MinHash(num_perm=options.num_perm, seed=MINHASH_SEED, scheme=MINHASH_SCHEME)
+    minhash = MinHash(num_perm=options.num_perm, seed=MINHASH_SEED, scheme=MINHASH_SCHEME,
+                      permutations=_permutations(options.num_perm))
     minhash.update_batch(sorted(grams))
     return LeanMinHash(minhash)
+
+
+@lru_cache(maxsize=4)
+def _permutations(num_perm: int) -> Any:
+    """The permutations of a MinHash with our seed and scheme: drawn once (0.2 ms a signature otherwise)."""
+    return MinHash(num_perm=num_perm, seed=MINHASH_SEED, scheme=MINHASH_SCHEME).permutations
 
 
 def serialize_signature(signature: LeanMinHash) -> bytes:

@@ -355,3 +355,17 @@ def test_a_discarded_note_stores_nothing(tmp_path: Path) -> None:
         store.discard_pending("a.example/y")
         assert store.pending_writes() == []
         assert store.get("a.example/y") is None
+
+
+def test_signatures_are_datasketch_minhashes_of_the_word_shingles() -> None:
+    """text_signature is datasketch's MinHash (our seed and scheme) of the text's shingles, so stored signatures stay comparable."""
+    from datasketch import MinHash  # noqa: PLC0415
+
+    from newscrawl.state import MINHASH_SCHEME, MINHASH_SEED, shingles  # noqa: PLC0415
+
+    for text in (WIRE, OTHER):
+        expected = MinHash(num_perm=OPTIONS.num_perm, seed=MINHASH_SEED, scheme=MINHASH_SCHEME)
+        expected.update_batch(shingles(text, OPTIONS.shingle_words))
+        signature = text_signature(text, OPTIONS)
+        assert signature is not None
+        assert (signature.hashvalues == expected.hashvalues).all()
