@@ -43,6 +43,8 @@ DOWNLOADER_MIDDLEWARES = {
     "newscrawl.warc.WarcArchiveMiddleware": 800,  # archives raw responses when NEWSCRAWL_WARC_DIR is set: above redirect (600, so 3xx are kept) and decompression (590)
     "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,  # replaced by the next line
     "newscrawl.downloadermiddlewares.FastHttpCompressionMiddleware": 590,  # gunzip without charset sniffing of gzip bytes
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,  # replaced by the next line
+    "newscrawl.downloadermiddlewares.FastMetaRefreshMiddleware": 580,  # decodes a page only when its head can hold a refresh
     "newscrawl.incremental.NotModifiedMiddleware": 950,  # a 304 to a conditional refetch is a recorded check
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,  # replaced by the next line
     "newscrawl.politeness.RobotsTxtMiddleware": 100,  # robots.txt that answers 5xx or times out disallows its host (RFC 9309)
