@@ -454,6 +454,8 @@ class ExtractionPool:
         self._spawning: collections.deque[_Worker] = collections.deque()
         self._by_pid: dict[int, _Worker] = {}
         self._next_id = 0
+        self._read_buffer = bytearray(_READ_SIZE)  # every worker's results are read into this, then copied to its inbuf
+        self._read_view = memoryview(self._read_buffer)
         self._zygote: subprocess.Popen[bytes] | None = None
         self._ctl: socket.socket | None = None
         self._closing = False
@@ -685,17 +687,19 @@ class ExtractionPool:
             self.loop.remove_writer(worker.fd)
 
     def _on_readable(self, worker: _Worker) -> None:
+        # recv_into one buffer: recv(256 KiB) allocated (and the allocator mmap-ed) 256 KiB each call,
+        # 3% of the crawl process's time (py-spy, make bench)
         try:
-            data = worker.sock.recv(_READ_SIZE)
+            n = worker.sock.recv_into(self._read_buffer)
         except (BlockingIOError, InterruptedError):
             return
         except OSError:
-            data = b""
-        if not data:
+            n = 0
+        if not n:
             self._on_lost(worker)
             return
         buf = worker.inbuf
-        buf += data
+        buf += self._read_view[:n]
         while len(buf) >= _RESULT.size:
             task_id, size = _RESULT.unpack_from(buf)
             if len(buf) < _RESULT.size + size:
