@@ -187,7 +187,9 @@ def shingles(text: str, words: int) -> set[bytes]:
     tokens = _WORD.findall(text.lower())
     if not tokens:
         return set()
-    return {" ".join(tokens[i : i + words]).encode("utf-8") for i in range(max(1, len(tokens) - words + 1))}
+    if len(tokens) <= words:
+        return {" ".join(tokens).encode("utf-8")}
+    return {" ".join(gram).encode("utf-8") for gram in zip(*(tokens[i:] for i in range(words)))}
 
 
 def text_signature(text: str | None, options: NearDuplicateOptions) -> LeanMinHash | None:
@@ -196,9 +198,14 @@ def text_signature(text: str | None, options: NearDuplicateOptions) -> LeanMinHa
     if not grams:
         return None
     minhash = MinHash(num_perm=options.num_perm, seed=MINHASH_SEED, scheme=MINHASH_SCHEME,
-                      permutations=_permutations(options.num_perm))
-    minhash.update_batch(sorted(grams))
+                      hashfunc=_sha1_hash32, permutations=_permutations(options.num_perm))
+    minhash.update_batch(grams)  # a minimum per permutation: the order does not matter
     return LeanMinHash(minhash)
+
+
+def _sha1_hash32(data: bytes, _sha1: Any = hashlib.sha1, _from_bytes: Any = int.from_bytes) -> int:
+    """datasketch's default ``sha1_hash32`` (the first 4 bytes of SHA-1, little-endian), with less call overhead."""
+    return _from_bytes(_sha1(data).digest()[:4], "little")
 
 
 @lru_cache(maxsize=4)

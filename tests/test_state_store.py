@@ -363,6 +363,9 @@ def test_signatures_are_datasketch_minhashes_of_the_word_shingles() -> None:
 
     from newscrawl.state import MINHASH_SCHEME, MINHASH_SEED, shingles  # noqa: PLC0415
 
+    assert shingles("Floods, hit!", 5) == {b"floods hit"}  # a short text is one shingle
+    assert shingles("one two three four five", 5) == {b"one two three four five"}
+    assert shingles("one two three four five six", 5) == {b"one two three four five", b"two three four five six"}
     for text in (WIRE, OTHER):
         expected = MinHash(num_perm=OPTIONS.num_perm, seed=MINHASH_SEED, scheme=MINHASH_SCHEME)
         expected.update_batch(shingles(text, OPTIONS.shingle_words))
