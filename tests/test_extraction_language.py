@@ -87,3 +87,37 @@ def test_language_code_parsing() -> None:
     assert language.language_code("deu") == "de"
     assert language.language_code("English") is None
     assert language.language_code("") is None
+
+
+def _classified_lengths(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Record the length of every text the detector classifies."""
+    lengths: list[int] = []
+    classify = language._classify
+
+    def recording(text: str) -> tuple[str | None, float]:
+        lengths.append(len(text))
+        return classify(text)
+
+    monkeypatch.setattr(language, "_classify", recording)
+    return lengths
+
+
+def test_markup_confirmed_by_the_opening_is_not_checked_further(monkeypatch: pytest.MonkeyPatch) -> None:
+    """When the text surely opens in the declared language, only the opening is classified."""
+    lengths = _classified_lengths(monkeypatch)
+    assert detect_language(_meta(html_attrs='lang="en"'), ENGLISH * 12) == "en"
+    assert lengths == [language.CONFIRM_CHARS]
+
+
+def test_wrong_markup_is_checked_on_the_full_text(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An opening in another language than the markup's leads to the full check, which overrules the markup."""
+    lengths = _classified_lengths(monkeypatch)
+    assert detect_language(_meta(html_attrs='lang="en"'), FRENCH * 8) == "fr"
+    assert lengths == [language.CONFIRM_CHARS, language.MAX_DETECT_CHARS]
+
+
+def test_medium_text_with_markup_is_not_classified(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Under 400 characters nothing could overrule the markup, so the text is not classified at all."""
+    lengths = _classified_lengths(monkeypatch)
+    assert detect_language(_meta(html_attrs='lang="en"'), FRENCH[:300]) == "en"
+    assert lengths == []

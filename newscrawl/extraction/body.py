@@ -21,6 +21,7 @@ import copy
 import re
 from typing import TYPE_CHECKING
 
+import lxml.etree
 import trafilatura
 
 from newscrawl.extraction.text import normalize_space
@@ -48,6 +49,11 @@ _BLOCK_TAGS = frozenset(bp.BLOCK_TAGS)
 # this replaces (one Python pass instead of two XPath scans with string building per element).
 _CAPTION_CLASS_TOKENS = frozenset({"caption", "wp-caption-text"})
 _XPATH_SPACE_RE = re.compile(r"[ \t\r\n]+")
+# _BLOCK_RE matches a token only between separators ([\s_-] or the ends), so the token's first part
+# is then a whole part of the class/id value: a value none of whose parts is some token's first part
+# cannot match, which rules out most values without the regex search.
+_NAME_PART_SPLIT_RE = re.compile(r"[\s_-]")
+_BLOCK_FIRST_PARTS = frozenset(_NAME_PART_SPLIT_RE.split(t, maxsplit=1)[0] for t in bp.BLOCK_TOKENS)
 _SHORTCODE_RE = re.compile(
     r"\[\s*/?\s*(?:" + bp.alt(bp.SHORTCODE_NAMES, escape=False) + r")\b[^\]\n]{0,200}\]",
     re.IGNORECASE,
@@ -86,6 +92,8 @@ _HIDDEN_STYLE_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.
 _PROSE_CHARS = 120
 # An element holding more than this share of the page's prose is never pruned.
 _KEEP_PROSE_SHARE = 0.5
+# An element this long is not removed for a weak class token alone ("tags", "menu" ...).
+_MAX_WEAK_FURNITURE_CHARS = 2000
 # A paragraph this short that is (nearly) all link text is a teaser link.
 _MAX_LINK_PARAGRAPH_CHARS = 150
 _LINK_PARAGRAPH_SHARE = 0.9
@@ -115,41 +123,43 @@ def prune_tree(doc: HtmlElement, explain: Explain | None = None) -> HtmlElement:
     holds most of the page's text, or is marked as the article body, is
     kept whatever its class says. With ``explain``, each removal is logged
     with its rule.
+
+    One walk finds furniture, captions and link-only paragraphs; it does
+    not enter furniture, whose content goes with it.
     """
     tree = copy.deepcopy(doc)
     body = tree.find("body")
     if body is None:
         body = tree
     # The guard measures article-like text: paragraphs long enough to be prose.
-    prose = {p: n for p in body.iter("p") if (n := len(p.text_content())) >= _PROSE_CHARS}
+    texts = {p: p.text_content() for p in body.iter("p")}
+    prose = {p: n for p, text in texts.items() if (n := len(text)) >= _PROSE_CHARS}
     total_prose = sum(prose.values())
-    doomed: list[tuple[HtmlElement, str]] = []
-    for el in body.iter():
+    furniture: list[tuple[HtmlElement, str]] = []
+    captions, after_body = _captions_outside(tree, body)  # captions are removed from the whole tree
+    link_paragraphs: list[HtmlElement] = []
+    stack = [body]  # depth first, in document order; what is inside furniture goes with it, unvisited
+    while stack:
+        el = stack.pop()
         tag = el.tag
-        if not isinstance(tag, str) or tag in ("html", "body"):
+        if not isinstance(tag, str):
             continue
-        if tag not in _BLOCK_TAGS and not el.keys():
-            continue  # no attributes: no class or id to match, not hidden
-        names = f"{el.get('class') or ''} {el.get('id') or ''}".lower().strip()
-        if tag in _BLOCK_TAGS:
-            rule = f"furniture-tag:{tag}"
-        elif el.get("hidden") is not None or _HIDDEN_STYLE_RE.search(el.get("style") or ""):
-            rule = "hidden"
-        elif not names or _CONTENT_RE.search(names):
-            continue
-        elif not (match := _BLOCK_RE.search(names)):
-            continue
-        elif match.group(0).strip(" _-") in _WEAK and len(el.text_content()) > 2000:
-            continue
-        else:
-            rule = f"furniture-class:{match.group(0).strip(' _-')}"
-        if total_prose and el.tag != "p":
-            inside = sum(prose.get(p, 0) for p in el.iter("p"))
-            if inside > _KEEP_PROSE_SHARE * total_prose:
-                continue  # holds most of the page's prose: a layout wrapper, not furniture
-        doomed.append((el, rule))
-    doomed.extend((el, "caption") for el in _caption_elements(tree))
-    doomed.extend((p, "link-only-paragraph") for p in body.iter("p") if _is_link_paragraph(p))
+        if _is_caption(el, tag):
+            captions.append(el)
+        if tag not in ("html", "body"):
+            if tag == "p" and _is_link_paragraph(el, texts[el]):
+                link_paragraphs.append(el)
+            rule = _furniture_rule(el, tag)
+            if rule is not None and not (
+                total_prose
+                and tag != "p"
+                and sum(prose.get(p, 0) for p in el.iter("p")) > _KEEP_PROSE_SHARE * total_prose
+            ):  # an element holding most of the page's prose is a layout wrapper, not furniture
+                furniture.append((el, rule))
+                continue
+        stack.extend(reversed(el))
+    captions.extend(after_body)
+    doomed = [*furniture, *((el, "caption") for el in captions), *((p, "link-only-paragraph") for p in link_paragraphs)]
     if explain is not None:  # log outermost removals only: nested ones go with them
         marked = {el for el, _ in doomed}
         for el, rule in doomed:
@@ -161,17 +171,51 @@ def prune_tree(doc: HtmlElement, explain: Explain | None = None) -> HtmlElement:
     return tree
 
 
-def _caption_elements(tree: HtmlElement) -> list[HtmlElement]:
-    """Every caption element of ``tree``, in document order (figcaption or a caption class token)."""
-    found = []
-    for el in tree.iter():
-        tag = el.tag
-        if tag == "figcaption":
-            found.append(el)
-        elif isinstance(tag, str) and "caption" in (cls := el.get("class") or ""):
-            if not _CAPTION_CLASS_TOKENS.isdisjoint(_XPATH_SPACE_RE.split(cls)):
-                found.append(el)
-    return found
+def _furniture_rule(el: HtmlElement, tag: str) -> str | None:
+    """The rule that makes ``el`` page furniture (its tag, hidden, a class/id token), or None.
+
+    The prose guard of :func:`prune_tree` is not applied here.
+    """
+    if tag in _BLOCK_TAGS:
+        return f"furniture-tag:{tag}"
+    if el.get("hidden") is not None or _HIDDEN_STYLE_RE.search(el.get("style") or ""):
+        return "hidden"
+    cls, id_ = el.get("class"), el.get("id")
+    if not cls and not id_:
+        return None
+    names = f"{cls or ''} {id_ or ''}".lower().strip()
+    if not names or _BLOCK_FIRST_PARTS.isdisjoint(_NAME_PART_SPLIT_RE.split(names)) or _CONTENT_RE.search(names):
+        return None
+    match = _BLOCK_RE.search(names)
+    if match is None:
+        return None
+    token = match.group(0).strip(" _-")
+    if token in _WEAK and len(el.text_content()) > _MAX_WEAK_FURNITURE_CHARS:
+        return None
+    return f"furniture-class:{token}"
+
+
+def _captions_outside(tree: HtmlElement, body: HtmlElement) -> tuple[list[HtmlElement], list[HtmlElement]]:
+    """Caption elements of ``tree`` before ``body`` (in ``<head>``) and after it (a ``<frameset>`` ...)."""
+    before: list[HtmlElement] = []
+    after: list[HtmlElement] = []
+    if body is tree:
+        return before, after
+    found = before
+    for part in tree:
+        if part is body:
+            found = after
+        else:
+            found.extend(el for el in part.iter() if isinstance(el.tag, str) and _is_caption(el, el.tag))
+    return before, after
+
+
+def _is_caption(el: HtmlElement, tag: str) -> bool:
+    """A caption element: ``<figcaption>``, or a class token "caption" or "wp-caption-text"."""
+    if tag == "figcaption":
+        return True
+    cls = el.get("class") or ""
+    return "caption" in cls and not _CAPTION_CLASS_TOKENS.isdisjoint(_XPATH_SPACE_RE.split(cls))
 
 
 def _head(text: str, n: int) -> str:
@@ -188,9 +232,10 @@ def _head(text: str, n: int) -> str:
     return normalize_space(text)[:n]
 
 
-def _is_link_paragraph(p: HtmlElement) -> bool:
-    """A short paragraph that is all link: an inline teaser for another article."""
-    raw = p.text_content()
+def _is_link_paragraph(p: HtmlElement, raw: str) -> bool:
+    """A short paragraph that is all link: an inline teaser for another article (``raw``: its text_content)."""
+    if next(p.iter("a"), None) is None:
+        return False  # no link text at all
     if len(raw) > _MAX_LINK_PARAGRAPH_CHARS and len(_head(raw, _MAX_LINK_PARAGRAPH_CHARS + 1)) > _MAX_LINK_PARAGRAPH_CHARS:
         return False  # too long to be a teaser link (decided without normalising the whole paragraph)
     text = normalize_space(raw)
@@ -215,7 +260,11 @@ def drop_element(el: HtmlElement) -> None:
 
 
 def main_text_blocks(tree: HtmlElement, url: str | None) -> list[str]:
-    """Run trafilatura on ``tree`` (consumed) and return its text blocks in order."""
+    """Run trafilatura on ``tree`` and return its text blocks in order.
+
+    ``tree`` is not changed: trafilatura (2.0 and later) works on copies of
+    the tree it is given.
+    """
     result = trafilatura.bare_extraction(
         tree,
         url=url,
@@ -300,10 +349,12 @@ def clean_blocks(
     seen_chars = 0
     for index, block in enumerate(blocks):
         seen_chars += len(block)
-        text = _ATTR_SHORTCODE_RE.sub("", _SHORTCODE_RE.sub("", _CONTENT_SHORTCODE_RE.sub("", block)))
-        if _ONLY_SHORTCODES_RE.match(text):
-            _log(explain, "shortcode", block)
-            continue
+        text = block
+        if "[" in text:  # every shortcode pattern starts with a bracket
+            text = _ATTR_SHORTCODE_RE.sub("", _SHORTCODE_RE.sub("", _CONTENT_SHORTCODE_RE.sub("", text)))
+            if _ONLY_SHORTCODES_RE.match(text):
+                _log(explain, "shortcode", block)
+                continue
         text = normalize_space(text)
         key = _key(text)
         if not key:
@@ -438,19 +489,24 @@ def _locate(tree: HtmlElement, blocks: Sequence[str]) -> list[HtmlElement]:
     return _elements_starting_with(tree, wanted)
 
 
+# p/h2/h3/li/blockquote elements (``tree`` itself included), in document order, whose text
+# (``string()``, what text_content() returns) has at least $shortest characters.
+# (A union of descendant-or-self::p ... steps is twice as fast in libxml2 as one step with a self:: test.)
+_TEXT_ELEMENTS_XPATH = lxml.etree.XPath(
+    "(descendant-or-self::p | descendant-or-self::h2 | descendant-or-self::h3 | descendant-or-self::li"
+    " | descendant-or-self::blockquote)[string-length() >= $shortest]"
+)
+
+
 def _elements_starting_with(tree: HtmlElement, wanted: set[str]) -> list[HtmlElement]:
     """Text elements of ``tree`` whose normalised text starts with (its first 80 characters are) one of ``wanted``.
 
     A text shorter than the shortest wanted prefix cannot match (normalising
-    never lengthens a text), so it is not normalised at all.
+    never lengthens a text): the XPath leaves such elements out, without
+    building their text in Python.
     """
     shortest = min(map(len, wanted))
-    found = []
-    for el in tree.iter("p", "h2", "h3", "li", "blockquote"):
-        text = el.text_content()
-        if len(text) >= shortest and _head(text, 80) in wanted:
-            found.append(el)
-    return found
+    return [el for el in _TEXT_ELEMENTS_XPATH(tree, shortest=shortest) if _head(el.text_content(), 80) in wanted]
 
 
 def _common_ancestor(found: Sequence[HtmlElement]) -> HtmlElement | None:
@@ -523,7 +579,7 @@ def extract_blocks(
 ) -> list[str]:
     """The article's clean text blocks: prune, trafilatura, sibling chunks, cleaning."""
     pruned = prune_tree(doc, explain)
-    blocks = main_text_blocks(copy.deepcopy(pruned), url)
+    blocks = main_text_blocks(pruned, url)
     blocks = add_sibling_chunks(pruned, blocks)
     return clean_blocks(blocks, headline=headline, captions=captions, explain=explain)
 

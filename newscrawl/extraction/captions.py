@@ -102,6 +102,13 @@ _NAME_PART_WORD_RE = re.compile(r"^[^\W_][\w.'’&-]*$")
 _CAPTION_CLASSES = word_set(CAPTION_CLASSES)
 _CAPTION_SUFFIXES = ("-caption", "_caption", "__caption")
 _CREDIT_CLASSES = word_set(CREDIT_CLASSES)
+_CREDIT_ITEMPROPS = frozenset({"copyrightHolder", "creditText", "copyrightNotice"})
+# Every lowercased class token of a caption or credit element contains one of these: a class value
+# without any makes no caption or credit element, which spares most elements the token checks.
+_CLASS_HINTS = ("caption", "credit", "copyright")  # the suffix and substring rules of the checks
+_CLASS_HINT_RE = re.compile(
+    alt([*_CLASS_HINTS, *(c for c in (*CAPTION_CLASSES, *CREDIT_CLASSES) if not any(h in c for h in _CLASS_HINTS))])
+)
 _CREDIT_TAGS = word_set(CREDIT_TAGS)
 _WRAPPER_CLASSES = word_set(CAPTION_WRAPPER_CLASSES)
 _EXCLUDED_TOKENS = word_set(EXCLUDED_BLOCK_TOKENS)
@@ -345,7 +352,7 @@ def caption_texts(root: HtmlElement) -> list[str]:
         tag = el.tag
         if not isinstance(tag, str) or tag in _SKIP_TAGS:
             continue
-        if tag != "figcaption" and tag not in _CREDIT_TAGS and not el.get("class") and not el.get("itemprop"):
+        if tag != "figcaption" and tag not in _CREDIT_TAGS and not _may_be_caption_or_credit(el):
             continue  # no caption or credit class, no credit itemprop, not a caption or credit tag
         is_caption = _is_caption_element(el)
         is_credit = _is_credit_element(el, in_caption=False) or (el.tag in _CREDIT_TAGS and _in_figure(el))
@@ -594,13 +601,21 @@ def _is_caption_element(el: HtmlElement) -> bool:
     return not _is_credit_element(el, in_caption=False) and not _has_img(el)
 
 
+def _may_be_caption_or_credit(el: HtmlElement) -> bool:
+    """Cheap test: False when neither class nor itemprop can make ``el`` a caption or credit element."""
+    cls = el.get("class")
+    if cls and _CLASS_HINT_RE.search(cls.lower()):
+        return True
+    return el.get("itemprop") in _CREDIT_ITEMPROPS
+
+
 def _is_credit_element(el: HtmlElement, *, in_caption: bool) -> bool:
     """True for a photo-credit element (by class or itemprop; ``small``/``cite`` only inside a caption)."""
     if not isinstance(el.tag, str):
         return False
     if in_caption and el.tag in _CREDIT_TAGS:
         return True
-    if (el.get("itemprop") or "") in {"copyrightHolder", "creditText", "copyrightNotice"}:
+    if (el.get("itemprop") or "") in _CREDIT_ITEMPROPS:
         return True
     classes = (el.get("class") or "").lower().split()
     return any(c in _CREDIT_CLASSES or "credit" in c or "copyright" in c for c in classes)

@@ -42,9 +42,34 @@ if TYPE_CHECKING:
 
     from lxml.html import HtmlElement
 
+
+def _element_class_lookup() -> lxml.etree.ElementNamespaceClassLookup:
+    """lxml.html's element classes, looked up in C.
+
+    ``lxml.html.HTMLParser`` calls a Python method
+    (``HtmlElementClassLookup.lookup``) each time Python touches an element
+    that has no live proxy: every step of every tree walk. This lookup gives
+    the same classes (``HtmlElement``; ``FormElement``, ``InputElement`` ...
+    by tag; the HTML comment, PI and entity classes) from lxml's C-level
+    lookups, which makes walking a page about a third faster.
+    """
+    lookup = lxml.etree.ElementNamespaceClassLookup(
+        lxml.etree.ElementDefaultClassLookup(
+            element=lxml.html.HtmlElement,
+            comment=lxml.html.HtmlComment,
+            pi=lxml.html.HtmlProcessingInstruction,
+            entity=lxml.html.HtmlEntity,
+        )
+    )
+    by_tag = lookup.get_namespace(None)  # HTML elements have no namespace; the parser lowercases tags
+    by_tag.update(lxml.html.HtmlElementClassLookup._default_element_classes)  # lxml.html's own table
+    return lookup
+
+
 _PARSER = lxml.html.HTMLParser(
     remove_comments=True, remove_pis=True, collect_ids=False, default_doctype=False
 )
+_PARSER.set_element_class_lookup(_element_class_lookup())
 # JSON-LD @type values that make a page an article page.
 _ARTICLE_OG_TYPES = frozenset({"article", "news", "newsarticle", "blog", "blogposting"})
 # Teaser cards: a page with this many <article> elements is a listing.
@@ -54,6 +79,8 @@ _MIN_UNMARKED_BODY = 500
 _BINARY_SNIFF = re.compile(rb"^\s*(?:%PDF|\x89PNG|GIF8|\xff\xd8\xff|PK\x03\x04|\x1f\x8b)")
 
 
+# <article> elements on the page: teaser cards when there are several.
+_ARTICLE_COUNT_XPATH = lxml.etree.XPath("count(//article)")
 # class and id values of every element, for the paywall-marker search (one pass, no per-marker scan)
 _CLASS_AND_ID_XPATH = lxml.etree.XPath("//@class | //@id")
 _PAYWALL_MARKER_RE = re.compile(bp.alt(bp.PAYWALL_MARKERS))  # case-sensitive, as XPath contains()
@@ -275,7 +302,7 @@ class GenericArticlePage(WebPage[Article]):
             or meta.first("article:published_time") is not None
             or bool(doc.xpath("//*[@itemprop='articleBody']"))
         )
-        cards = len(doc.xpath("//article"))
+        cards = int(_ARTICLE_COUNT_XPATH(doc))
         text = self.body
         if not marked and (cards >= _LISTING_MIN_CARDS or og_type == "website"):
             return "not_article"
