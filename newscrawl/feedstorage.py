@@ -17,6 +17,7 @@ line will be appended before it is written, and find it after a crash
 from __future__ import annotations
 
 import contextlib
+import os
 import weakref
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
@@ -34,6 +35,7 @@ class LineFileFeedStorage(FileFeedStorage):
         super().__init__(uri, feed_options=feed_options)
         self.file: IO[bytes] | None = None
         """The file while it is open (Scrapy opens it at the first item)."""
+        self.absolute_path = str(Path(self.path).absolute())
         _STORAGES[id(self)] = self
 
     def open(self, spider: Spider) -> IO[bytes]:
@@ -50,10 +52,12 @@ class LineFileFeedStorage(FileFeedStorage):
 
     def next_line_at(self) -> int:
         """Where the next line written will start: the file's size, or 0 while a file to be overwritten is not open yet."""
-        if self.file is None and self.write_mode == "wb":
+        if self.file is not None:
+            return os.fstat(self.file.fileno()).st_size
+        if self.write_mode == "wb":
             return 0  # opening truncates it
         try:
-            return Path(self.path).stat().st_size
+            return os.stat(self.absolute_path).st_size
         except FileNotFoundError:
             return 0
 
@@ -72,5 +76,5 @@ def feed_positions() -> list[tuple[str, int]]:
     positions = []
     for storage in list(_STORAGES.values()):
         with contextlib.suppress(OSError):
-            positions.append((str(Path(storage.path).absolute()), storage.next_line_at()))
+            positions.append((storage.absolute_path, storage.next_line_at()))
     return positions
