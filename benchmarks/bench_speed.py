@@ -27,7 +27,7 @@
 
 Prints a table and ends with one line::
 
-    RESULT end_to_end_pps=… extract_only_pps=… crawl_only_pps=… extract_ms_median=… trafilatura_ms_median=… peak_rss_mb=… limit_pps=… ratio=…
+    RESULT end_to_end_pps=… extract_only_pps=… crawl_only_pps=… extract_ms_median=… trafilatura_ms_median=… peak_rss_mb=… peak_pss_mb=… limit_pps=… ratio=…
 
 where ``limit_pps = 2 / (1/crawl_only_pps + 1/extract_only_pps)`` is what
 two cores can do when crawling and extraction share them perfectly, and
@@ -241,6 +241,8 @@ class Sampler(threading.Thread):
         self.main_cpu = 0.0
         self.pages = 0
         self.at_pages: dict[int, int] = {}
+        self.at_last_progress = 0  # RSS when the crawl last reported progress (while it still crawled)
+        self._progress_seen = 0
         self.stop_event = threading.Event()
 
     def run(self) -> None:
@@ -253,6 +255,8 @@ class Sampler(threading.Thread):
             self.peak = max(self.peak, total)
             self.peak_main = max(self.peak_main, rss_bytes(self.pid))
             self.main_cpu = max(self.main_cpu, cpu_seconds(self.pid))
+            if self.pages != self._progress_seen:
+                self._progress_seen, self.at_last_progress = self.pages, total
             for mark in (1000, 5000):
                 if self.pages >= mark and mark not in self.at_pages:
                     self.at_pages[mark] = total
@@ -302,7 +306,7 @@ def run_scrapy(
     elapsed = summary["elapsed_seconds"] or wall
     for mark in (1000, 5000):
         if pages >= mark and mark not in sampler.at_pages:
-            sampler.at_pages[mark] = sampler.last
+            sampler.at_pages[mark] = sampler.at_last_progress or sampler.last  # the crawl ended between progress lines
     return {
         "label": label, "pages": pages, "items": summary["articles_written"], "elapsed": elapsed, "wall": wall,
         "pps": pages / elapsed, "cpu_s": cpu, "cpu_cores": cpu / wall, "cpu_ms_per_page": 1000 * cpu / max(pages, 1),
@@ -563,7 +567,7 @@ def main(argv: list[str] | None = None) -> int:
           f"dropped {e2e['dropped'] or 'none'}; errors {e2e['errors'] or 'none'}")
     print(f"RESULT end_to_end_pps={e2e['pps']:.1f} extract_only_pps={ours['pps']:.1f} crawl_only_pps={crawl['pps']:.1f} "
           f"extract_ms_median={ours['ms_median']:.2f} trafilatura_ms_median={theirs['ms_median']:.2f} "
-          f"peak_rss_mb={e2e['peak_rss_mb']:.0f} limit_pps={limit:.1f} ratio={ratio:.2f}")
+          f"peak_rss_mb={e2e['peak_rss_mb']:.0f} peak_pss_mb={e2e['peak_pss_mb']:.0f} limit_pps={limit:.1f} ratio={ratio:.2f}")
     return 0
 
 
