@@ -177,7 +177,7 @@ def run_extraction(  # noqa: PLR0913 - the extract function's four arguments, th
     status: int,
     *,
     selectors: dict[str, Any] | None = None,
-    signature: tuple[int, int] | None = None,
+    signature: tuple[int, int, str] | None = None,
 ) -> dict[str, Any]:
     """Extract one page; the result as a plain dict ``{"item", "skip", "detail"}``.
 
@@ -188,8 +188,8 @@ def run_extraction(  # noqa: PLR0913 - the extract function's four arguments, th
     ``func`` as a keyword only when given, so an extract function without
     that parameter still serves crawls without them; the selectors that
     matched nothing come back as ``"unmatched"``, only when there are some.
-    With ``signature`` (MinHash permutations, shingle words: the crawl's
-    near-duplicate options), ``"text"`` is ``(body fingerprint, serialised
+    With ``signature`` (MinHash permutations, shingle words, shingle hash: the
+    state's near-duplicate options), ``"text"`` is ``(body fingerprint, serialised
     MinHash signature or None)``, computed here so that the incremental
     state's most expensive step runs in the workers, not the crawl process.
     """
@@ -207,12 +207,12 @@ def run_extraction(  # noqa: PLR0913 - the extract function's four arguments, th
     return found
 
 
-def text_digest(body: str, num_perm: int, shingle_words: int) -> tuple[str, bytes | None]:
+def text_digest(body: str, num_perm: int, shingle_words: int, shingle_hash: str) -> tuple[str, bytes | None]:
     """What the state pipeline computes from a body: its fingerprint and serialised MinHash signature."""
     from newscrawl.pipelines.digests import body_fingerprint  # noqa: PLC0415 - only crawls that keep state need these
     from newscrawl.state import NearDuplicateOptions, serialize_signature, text_signature  # noqa: PLC0415
 
-    minhash = text_signature(body, NearDuplicateOptions(num_perm=num_perm, shingle_words=shingle_words))
+    minhash = text_signature(body, NearDuplicateOptions(num_perm=num_perm, shingle_words=shingle_words, shingle_hash=shingle_hash))
     return body_fingerprint(body), serialize_signature(minhash) if minhash is not None else None
 
 
@@ -321,7 +321,7 @@ def zygote_main(argv: list[str] | None = None) -> None:
     func = load_function(function)
     with contextlib.suppress(Exception):
         # With a signature, as crawls that keep state ask: its modules load here, once, not in every fork.
-        run_extraction(func, _WARM_UP_PAGE, _WARM_UP_URL, [("Content-Type", "text/html; charset=utf-8")], 200, signature=(128, 5))
+        run_extraction(func, _WARM_UP_PAGE, _WARM_UP_URL, [("Content-Type", "text/html; charset=utf-8")], 200, signature=(128, 5, "poly64"))
     gc.collect()
     gc.freeze()  # forked workers then share these pages instead of copying them at the first collection
 
@@ -521,7 +521,7 @@ class ExtractionPool:
         headers: Iterable[tuple[str, str]],
         status: int,
         selectors: dict[str, Any] | None = None,
-        signature: tuple[int, int] | None = None,
+        signature: tuple[int, int, str] | None = None,
     ) -> asyncio.Future[dict[str, Any]]:
         """A future of :func:`run_extraction`'s dict for this page (``selectors``: the outlet's, if any;
         ``signature``: the near-duplicate options, when the crawl keeps state)."""

@@ -43,8 +43,9 @@ components in :mod:`newscrawl.incremental` and
 :mod:`newscrawl.pipelines.state` wrap it.
 
 Near-duplicates: each stored text has a MinHash signature of its word
-shingles (datasketch), and the signature's bands are indexed in the
-database (locality-sensitive hashing with the band and row counts
+shingles (datasketch's permutations over our ``poly64`` shingle hashes,
+or over SHA-1 ones in a database made before those), and the signature's
+bands are indexed in the database (locality-sensitive hashing with the band and row counts
 datasketch's ``MinHashLSH`` picks for the threshold), so a run queries the
 whole corpus without loading it into memory.
 """
@@ -80,6 +81,8 @@ SCHEMA_VERSION = 2  # 2: the records table (the written articles themselves)
 MINHASH_SEED = 1  # fixed: signatures made with another seed are not comparable
 MINHASH_SCHEME = "affine32"  # datasketch's hashing scheme; pinned because signatures are stored
 _SIGNATURE_BYTEORDER = "<"
+SHINGLE_HASHES = ("poly64", "sha1")
+DEFAULT_SHINGLE_HASH = "poly64"  # for new databases; "sha1" for those made before it existed
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (
@@ -164,6 +167,17 @@ class NearDuplicateOptions:
     shingle_words: int = 5
     """Words per shingle."""
 
+    shingle_hash: str = attrs.field(default=DEFAULT_SHINGLE_HASH)
+    """How a shingle is hashed before the MinHash permutations: ``poly64`` (all of a text's shingles at once, with
+    numpy: new databases) or ``sha1`` (datasketch's default, one shingle at a time: databases made before poly64).
+    A database keeps the one it was built with (:class:`StateStore` reads it from the database's meta)."""
+
+    @shingle_hash.validator
+    def _check_shingle_hash(self, attribute: Any, value: str) -> None:
+        if value not in SHINGLE_HASHES:
+            msg = f"shingle hash must be one of {', '.join(SHINGLE_HASHES)}, got {value!r}"
+            raise ValueError(msg)
+
     @threshold.validator
     def _check_threshold(self, attribute: Any, value: float) -> None:
         if not 0.0 < value <= 1.0:
@@ -194,13 +208,66 @@ def shingles(text: str, words: int) -> set[bytes]:
 
 def text_signature(text: str | None, options: NearDuplicateOptions) -> LeanMinHash | None:
     """The MinHash signature of a text's shingles, or None for a text without words."""
-    grams = shingles(text or "", options.shingle_words)
+    if options.shingle_hash == "sha1":
+        grams: Any = shingles(text or "", options.shingle_words)
+        hashfunc: Any = _sha1_hash32
+    else:
+        grams = shingle_hashes(text or "", options.shingle_words).tolist()
+        hashfunc = int  # already hashed
     if not grams:
         return None
     minhash = MinHash(num_perm=options.num_perm, seed=MINHASH_SEED, scheme=MINHASH_SCHEME,
-                      hashfunc=_sha1_hash32, permutations=_permutations(options.num_perm))
+                      hashfunc=hashfunc, permutations=_permutations(options.num_perm))
     minhash.update_batch(grams)  # a minimum per permutation: the order does not matter
     return LeanMinHash(minhash)
+
+
+# poly64: a shingle's hash is a polynomial hash of its characters modulo 2**64 (an odd base, so the base has an
+# inverse and a substring's hash can be taken from prefix sums whatever its position), mixed with MurmurHash3's
+# 64-bit finalizer and cut to its high 32 bits. All shingles of a text are hashed at once with numpy: about
+# 0.6 ms a 1,000-word article, against 1.3 ms for a SHA-1 of each shingle in a Python loop (make bench).
+_POLY_BASE = 0x9E3779B97F4A7C15
+_POLY_POWERS = np.ones(1, dtype=np.uint64)
+_POLY_INVERSES = np.ones(1, dtype=np.uint64)
+
+
+def _poly_powers(n: int) -> tuple[np.ndarray, np.ndarray]:
+    """(base**i, base**-i) modulo 2**64 for i < n, as uint64 (computed once, grown as needed)."""
+    global _POLY_POWERS, _POLY_INVERSES  # noqa: PLW0603 - a cache of constants
+    if len(_POLY_POWERS) < n:
+        size = max(n, 2 * len(_POLY_POWERS), 1 << 16)
+        for base, name in ((_POLY_BASE, "_POLY_POWERS"), (pow(_POLY_BASE, -1, 1 << 64), "_POLY_INVERSES")):
+            steps = np.full(size, base, dtype=np.uint64)
+            steps[0] = 1
+            globals()[name] = np.cumprod(steps, dtype=np.uint64)  # wraps modulo 2**64, as wanted
+    return _POLY_POWERS[:n], _POLY_INVERSES[:n]
+
+
+def shingle_hashes(text: str, words: int) -> np.ndarray:
+    """The distinct 32-bit ``poly64`` hashes of the shingles :func:`shingles` gives, as uint32 (empty: no words).
+
+    The shingle "w1 w2 ... wn" is a substring of the text's words joined
+    by single spaces, so its hash comes from prefix sums of that string.
+    """
+    tokens = _WORD.findall(text.lower())
+    if not tokens:
+        return np.empty(0, dtype=np.uint32)
+    codes = np.frombuffer(" ".join(tokens).encode("utf-32-le"), dtype="<u4").astype(np.uint64)
+    powers, inverses = _poly_powers(len(codes))
+    prefix = np.zeros(len(codes) + 1, dtype=np.uint64)
+    np.cumsum(codes * powers, out=prefix[1:])
+    lengths = np.fromiter(map(len, tokens), dtype=np.int64, count=len(tokens))
+    ends = np.cumsum(lengths + 1) - 1  # where each word ends in the joined string
+    starts = ends - lengths
+    count = max(1, len(tokens) - words + 1)
+    first, last = starts[:count], ends[min(words, len(tokens)) - 1 :][:count]
+    h = (prefix[last] - prefix[first]) * inverses[first]
+    h ^= h >> np.uint64(33)
+    h *= np.uint64(0xFF51AFD7ED558CCD)
+    h ^= h >> np.uint64(33)
+    h *= np.uint64(0xC4CEB9FE1A85EC53)
+    h ^= h >> np.uint64(33)
+    return np.unique((h >> np.uint64(32)).astype(np.uint32))
 
 
 def _sha1_hash32(data: bytes, _sha1: Any = hashlib.sha1, _from_bytes: Any = int.from_bytes) -> int:
@@ -462,7 +529,9 @@ class StateStore:
     def _check_meta(self) -> None:
         """Record the schema and signature parameters; refuse a database built with others."""
         meta = self._meta()
-        options = self.near_duplicates
+        # the shingle hash is the database's: sha1 for one made before poly64 existed (it has meta but not this)
+        shingle_hash = meta.get("shingle_hash") or ("sha1" if "minhash_scheme" in meta else DEFAULT_SHINGLE_HASH)
+        self.near_duplicates = options = attrs.evolve(self.near_duplicates, shingle_hash=shingle_hash)
         bands, rows = options.bands
         wanted = {
             "schema_version": str(SCHEMA_VERSION),
@@ -470,6 +539,7 @@ class StateStore:
             "minhash_seed": str(MINHASH_SEED),
             "minhash_scheme": MINHASH_SCHEME,
             "shingle_words": str(options.shingle_words),
+            "shingle_hash": shingle_hash,
         }
         if int(meta.get("schema_version", SCHEMA_VERSION)) > SCHEMA_VERSION:
             msg = (f"state database {self.path} has schema version {meta['schema_version']}, "

@@ -248,13 +248,15 @@ def test_extraction_computes_the_signature_the_state_pipeline_would() -> None:
     )
 
     page = f"<html><head><title>Floods</title></head><body><article><h1>Floods</h1><p>{WIRE}</p></article></body></html>"
-    result = run_extraction(extract, page.encode(), "https://a.example/2025/01/02/floods/", [], 200, signature=(128, 5))
-    body = result["item"]["body"]
-    fingerprint, signature = result["text"]
-    assert fingerprint == body_fingerprint(body)
-    expected = text_signature(body, NearDuplicateOptions(num_perm=128, shingle_words=5))
-    assert expected is not None
-    assert (deserialize_signature(signature).hashvalues == expected.hashvalues).all()
+    for shingle_hash in ("poly64", "sha1"):  # the state database's own
+        result = run_extraction(extract, page.encode(), "https://a.example/2025/01/02/floods/", [], 200,
+                                signature=(128, 5, shingle_hash))
+        body = result["item"]["body"]
+        fingerprint, signature = result["text"]
+        assert fingerprint == body_fingerprint(body)
+        expected = text_signature(body, NearDuplicateOptions(num_perm=128, shingle_words=5, shingle_hash=shingle_hash))
+        assert expected is not None
+        assert (deserialize_signature(signature).hashvalues == expected.hashvalues).all()
     assert "text" not in run_extraction(extract, page.encode(), "https://a.example/2025/01/02/floods/", [], 200)
 
 
@@ -309,3 +311,20 @@ def test_the_jsonl_exporter_hands_the_line_it_wrote_to_the_state_once() -> None:
     assert take_written_line(item) is None  # taken once
     JsonLinesItemExporter(io.BytesIO(), encoding="utf-8", fields_to_export=["url"]).export_item(item)
     assert take_written_line(item) is None  # not the whole item: not a document
+
+
+def test_workers_are_asked_for_the_state_databases_shingle_hash(tmp_path: Path) -> None:
+    """The extraction pipeline asks its workers for signatures made as the state database makes them (sha1 if it predates poly64)."""
+    import sqlite3  # noqa: PLC0415
+
+    from newscrawl.pipelines.extract import signature_options  # noqa: PLC0415
+
+    crawler = make_crawler(tmp_path)
+    assert signature_options(crawler) == (128, 5, "poly64")
+    end_run(crawler)
+    with sqlite3.connect(tmp_path / "state.sqlite3") as db:
+        db.execute("DELETE FROM meta WHERE name = 'shingle_hash'")  # as a database made before poly64
+    crawler = make_crawler(tmp_path)
+    assert signature_options(crawler) == (128, 5, "sha1")
+    pipe = StatePipeline.from_crawler(crawler)
+    assert pipe.store.near_duplicates.shingle_hash == "sha1"

@@ -169,11 +169,13 @@ def test_database_refuses_other_signature_settings_and_reindexes_a_new_threshold
         store.record_written(record("k1", "https://wire.example/story"))
     with pytest.raises(StateError, match="minhash_num_perm=128, not 64"):
         StateStore(path, NearDuplicateOptions(num_perm=64))
+    mixed = WIRE[: len(WIRE) * 4 // 5] + " " + OTHER[: len(OTHER) // 5]  # Jaccard 0.63 with WIRE
+    with StateStore(path) as store:
+        assert store.first_copy(text_signature(mixed, OPTIONS), exclude_key="k2") is None  # below 0.8
     looser = NearDuplicateOptions(threshold=0.5)
     with StateStore(path, looser) as store:
         bands = store._db.execute("SELECT count(DISTINCT band) FROM lsh_bands").fetchone()[0]
-        half = WIRE[: len(WIRE) * 2 // 3] + " " + OTHER[: len(OTHER) // 3]
-        found = store.first_copy(text_signature(half, looser), exclude_key="k2")
+        found = store.first_copy(text_signature(mixed, looser), exclude_key="k2")
     assert bands == looser.bands[0]
     assert found is not None and found[0] == "https://wire.example/story"
 
@@ -358,7 +360,7 @@ def test_a_discarded_note_stores_nothing(tmp_path: Path) -> None:
 
 
 def test_signatures_are_datasketch_minhashes_of_the_word_shingles() -> None:
-    """text_signature is datasketch's MinHash (our seed and scheme) of the text's shingles, so stored signatures stay comparable."""
+    """With sha1 shingle hashing, text_signature is datasketch's MinHash (our seed and scheme) of the shingles, as in databases made before poly64."""
     from datasketch import MinHash  # noqa: PLC0415
 
     from newscrawl.state import MINHASH_SCHEME, MINHASH_SEED, shingles  # noqa: PLC0415
@@ -366,9 +368,57 @@ def test_signatures_are_datasketch_minhashes_of_the_word_shingles() -> None:
     assert shingles("Floods, hit!", 5) == {b"floods hit"}  # a short text is one shingle
     assert shingles("one two three four five", 5) == {b"one two three four five"}
     assert shingles("one two three four five six", 5) == {b"one two three four five", b"two three four five six"}
+    sha1 = NearDuplicateOptions(shingle_hash="sha1")  # the shingle hash of databases made before poly64
     for text in (WIRE, OTHER):
-        expected = MinHash(num_perm=OPTIONS.num_perm, seed=MINHASH_SEED, scheme=MINHASH_SCHEME)
-        expected.update_batch(shingles(text, OPTIONS.shingle_words))
-        signature = text_signature(text, OPTIONS)
+        expected = MinHash(num_perm=sha1.num_perm, seed=MINHASH_SEED, scheme=MINHASH_SCHEME)
+        expected.update_batch(shingles(text, sha1.shingle_words))
+        signature = text_signature(text, sha1)
         assert signature is not None
         assert (signature.hashvalues == expected.hashvalues).all()
+
+
+# -- the poly64 shingle hash ------------------------------------------------------------------
+
+
+def test_poly64_hashes_each_distinct_shingle_once_wherever_it_stands() -> None:
+    """shingle_hashes gives one hash per distinct shingle (as many as shingles() finds), the same at any position."""
+    from newscrawl.state import shingle_hashes, shingles  # noqa: PLC0415
+
+    for text in (WIRE, OTHER, "Floods, hit!", "one two three four five six"):
+        assert len(shingle_hashes(text, 5)) == len(shingles(text, 5))
+    alone = set(shingle_hashes("one two three four five", 5).tolist())
+    inside = set(shingle_hashes("And then: One two three, four five", 5).tolist())
+    assert alone < inside
+    assert shingle_hashes("", 5).size == 0 and shingle_hashes("... !!", 5).size == 0
+    assert len(shingle_hashes("52 per cent compared with last year", 5)) == 3
+    assert not set(shingle_hashes("52 per cent compared with", 5).tolist()) & set(shingle_hashes("22 per cent compared with", 5).tolist())
+
+
+def test_poly64_signatures_estimate_similarity_as_sha1_ones_do() -> None:
+    """Near-copies score above the threshold and other texts far below, with either shingle hash."""
+    for shingle_hash in ("poly64", "sha1"):
+        options = NearDuplicateOptions(shingle_hash=shingle_hash)
+        wire, other = text_signature(WIRE, options), text_signature(OTHER, options)
+        edited = text_signature(WIRE.replace("Tuesday", "Wednesday", 1) + " Reporting by the desk.", options)
+        assert wire is not None and other is not None and edited is not None
+        assert wire.jaccard(text_signature(WIRE, options)) == 1.0
+        assert edited.jaccard(wire) >= options.threshold
+        assert other.jaccard(wire) < 0.2
+
+
+def test_a_database_keeps_the_shingle_hash_it_was_built_with(tmp_path: Path) -> None:
+    """A new database uses poly64; one built before (meta without shingle_hash) stays sha1 and its copies are still found."""
+    new = tmp_path / "new.sqlite3"
+    with StateStore(new) as store:
+        assert store.near_duplicates.shingle_hash == "poly64"
+    with StateStore(new, NearDuplicateOptions(shingle_hash="sha1")) as store:
+        assert store.near_duplicates.shingle_hash == "poly64"  # the database decides, not the caller
+    old = tmp_path / "old.sqlite3"
+    sha1 = NearDuplicateOptions(shingle_hash="sha1")
+    with StateStore(old) as store:
+        store._db.execute("DELETE FROM meta WHERE name = 'shingle_hash'")  # noqa: SLF001 - as a database from before
+        store.record_written(record("a.example/x", "https://a.example/x", signature=text_signature(WIRE, sha1)))
+    with StateStore(old) as store:
+        assert store.near_duplicates.shingle_hash == "sha1"
+        found = store.first_copy(text_signature(WIRE, store.near_duplicates), exclude_key="b.example/y")
+        assert found is not None and found[0] == "https://a.example/x"

@@ -54,6 +54,7 @@ from newscrawl.distributed.worker import REDIS_ERRORS, frontier_for
 from newscrawl.items import Article
 from newscrawl.pipelines.dedupe import body_fingerprint, url_key
 from newscrawl.state import (
+    DEFAULT_SHINGLE_HASH,
     MINHASH_SCHEME,
     MINHASH_SEED,
     NearDuplicateOptions,
@@ -175,14 +176,18 @@ class RedisStateStore(StateStore):
         return f"{self.prefix}:{name}"
 
     def _check_meta(self) -> None:
-        options = self.near_duplicates
+        meta_key = self._key("meta")
+        # the shingle hash is the state's: sha1 for one made before poly64 existed (it has meta but not this)
+        known = {_text(k): _text(v) for k, v in self.client.hgetall(meta_key).items()}
+        shingle_hash = known.get("shingle_hash") or ("sha1" if "minhash_scheme" in known else DEFAULT_SHINGLE_HASH)
+        self.near_duplicates = options = attrs.evolve(self.near_duplicates, shingle_hash=shingle_hash)
         wanted = {
             "minhash_num_perm": str(options.num_perm),
             "minhash_seed": str(MINHASH_SEED),
             "minhash_scheme": MINHASH_SCHEME,
             "shingle_words": str(options.shingle_words),
+            "shingle_hash": shingle_hash,
         }
-        meta_key = self._key("meta")
         for name, value in wanted.items():
             self.client.hsetnx(meta_key, name, value)
         stored = {_text(k): _text(v) for k, v in self.client.hgetall(meta_key).items()}

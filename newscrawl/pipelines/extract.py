@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 from scrapy.exceptions import DropItem, NotConfigured
 
-from newscrawl.incremental import StateOptions
+from newscrawl.incremental import StateOptions, state_store
 from newscrawl.items import Article
 from newscrawl.listing import fill_from_listing
 from newscrawl.middlewares import _fetched_at, stamp_provenance
@@ -115,15 +115,21 @@ class RawPage:
         )
 
 
-def signature_options(crawler: Crawler) -> tuple[int, int] | None:
-    """(num_perm, shingle_words) when the crawl's state pipeline marks near-duplicates, else None."""
+def signature_options(crawler: Crawler) -> tuple[int, int, str] | None:
+    """(num_perm, shingle_words, shingle_hash) when the crawl's state pipeline marks near-duplicates, else None.
+
+    The shingle hash is the state database's own, so the state is opened here (once per crawl).
+    """
     if not crawler.settings.getwithbase("ITEM_PIPELINES").get("newscrawl.pipelines.state.StatePipeline"):
         return None
     try:
-        near = StateOptions.from_settings(crawler.settings).near_duplicates
+        options = StateOptions.from_settings(crawler.settings)
     except (NotConfigured, ValueError):  # state off; a bad value is reported by the state pipeline itself
         return None
-    return (near.num_perm, near.shingle_words) if near is not None else None
+    if options.near_duplicates is None:
+        return None
+    near = state_store(crawler, options).near_duplicates
+    return (near.num_perm, near.shingle_words, near.shingle_hash)
 
 
 def default_workers() -> int:
@@ -163,8 +169,8 @@ class ExtractPipeline:
         self.options = options
         self.stats = stats
         self.pool: ExtractionPool | None = None
-        self.signature: tuple[int, int] | None = None
-        """(MinHash permutations, shingle words) when the state pipeline marks near-duplicates: computed with the extraction."""
+        self.signature: tuple[int, int, str] | None = None
+        """(MinHash permutations, shingle words, shingle hash) when the state pipeline marks near-duplicates: computed with the extraction."""
         self._func: ExtractFunction | None = None
 
     @classmethod

@@ -159,7 +159,7 @@ class StatePipeline:
             raise UnchangedArticle(item)
         item.version = stored.version + 1 if stored is not None else 1
         item.previous_fetched_at = stored.fetched_at if stored is not None else None
-        near = self.options.near_duplicates
+        near = self.store.near_duplicates if self.options.near_duplicates is not None else None  # the database's hashing
         signature = _signature_of(item, near) if near else None
         if signature is not None:
             item.duplicate_of = self.first_copy(key, signature)
