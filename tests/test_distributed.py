@@ -336,3 +336,18 @@ def test_without_redis_url_nothing_distributed_is_loaded() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60, check=False)
     assert result.returncode == 0, result.stderr[-3000:]
+
+
+def test_redis_state_keeps_the_shingle_hash_it_was_built_with(client: redis.Redis) -> None:
+    """A new Redis state records poly64; one made before (meta without shingle_hash) stays sha1, as a SQLite state does."""
+    from newscrawl.distributed.state import RedisStateStore  # noqa: PLC0415
+
+    def store(prefix: str) -> RedisStateStore:
+        return RedisStateStore(client, prefix, worker="w1", alive_prefix=f"{prefix}:alive:")
+
+    assert store("new").near_duplicates.shingle_hash == "poly64"
+    assert client.hget("new:state:meta", "shingle_hash") == b"poly64"
+    store("old")
+    client.hdel("old:state:meta", "shingle_hash")  # as a state made before poly64
+    assert store("old").near_duplicates.shingle_hash == "sha1"
+    assert client.hget("old:state:meta", "shingle_hash") == b"sha1"
