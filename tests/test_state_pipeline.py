@@ -328,3 +328,28 @@ def test_workers_are_asked_for_the_state_databases_shingle_hash(tmp_path: Path) 
     assert signature_options(crawler) == (128, 5, "sha1")
     pipe = StatePipeline.from_crawler(crawler)
     assert pipe.store.near_duplicates.shingle_hash == "sha1"
+
+
+def test_the_jsonl_exporter_writes_the_lines_scrapys_exporter_writes() -> None:
+    """The exporter's attrs.asdict path gives, for every demo-site article, the very line Scrapy's own exporter gives."""
+    import io  # noqa: PLC0415
+    from pathlib import Path  # noqa: PLC0415 - only a type elsewhere in this module
+
+    from scrapy.exporters import JsonLinesItemExporter as ScrapyExporter  # noqa: PLC0415
+
+    from newscrawl.exporters import JsonLinesItemExporter  # noqa: PLC0415
+    from newscrawl.extraction import extract  # noqa: PLC0415
+
+    root = Path(__file__).parent.parent / "fixtures" / "sites" / "demo"
+    items = [
+        result.item
+        for path in sorted(root.rglob("*.html"))
+        if (result := extract(path.read_bytes(), f"https://demo.example/{path.relative_to(root)}")).item is not None
+    ]
+    items[0].version, items[0].duplicate_of, items[0].is_accessible_for_free = 2, "https://other.example/", False
+    assert len(items) >= 12 and any(item.images for item in items)
+    ours, theirs = io.BytesIO(), io.BytesIO()
+    for item in items:
+        JsonLinesItemExporter(ours, encoding="utf-8").export_item(item)
+        ScrapyExporter(theirs, encoding="utf-8").export_item(item)
+    assert ours.getvalue().decode("utf-8").splitlines() == theirs.getvalue().decode("utf-8").splitlines()
