@@ -52,6 +52,7 @@ whole corpus without loading it into memory.
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import fcntl
 import hashlib
@@ -283,24 +284,49 @@ def _permutations(num_perm: int) -> Any:
 
 def serialize_signature(signature: LeanMinHash) -> bytes:
     """The signature as bytes for the database (datasketch's own format)."""
-    buf = bytearray(signature.bytesize(byteorder=_SIGNATURE_BYTEORDER))
-    signature.serialize(buf, byteorder=_SIGNATURE_BYTEORDER)
-    return bytes(buf)
+    derived = _derived(signature)
+    if "bytes" not in derived:
+        buf = bytearray(signature.bytesize(byteorder=_SIGNATURE_BYTEORDER))
+        signature.serialize(buf, byteorder=_SIGNATURE_BYTEORDER)
+        derived["bytes"] = bytes(buf)
+    return derived["bytes"]
 
 
 def deserialize_signature(data: bytes) -> LeanMinHash:
     """A signature read back from :func:`serialize_signature`'s bytes."""
-    return LeanMinHash.deserialize(data, byteorder=_SIGNATURE_BYTEORDER)
+    signature = LeanMinHash.deserialize(data, byteorder=_SIGNATURE_BYTEORDER)
+    _derived(signature)["bytes"] = data
+    return signature
 
 
 def band_buckets(signature: LeanMinHash, bands: int, rows: int) -> list[tuple[int, int]]:
     """(band, bucket) pairs of a signature: a 64-bit hash of each band's rows."""
-    values = np.asarray(signature.hashvalues, dtype="<u8")
-    found = []
-    for band in range(bands):
-        digest = hashlib.blake2b(values[band * rows : (band + 1) * rows].tobytes(), digest_size=8).digest()
-        found.append((band, int.from_bytes(digest, "little", signed=True)))
+    derived = _derived(signature)
+    found = derived.get((bands, rows))
+    if found is None:
+        values = np.asarray(signature.hashvalues, dtype="<u8")
+        found = derived[bands, rows] = [
+            (band, int.from_bytes(hashlib.blake2b(values[band * rows : (band + 1) * rows].tobytes(), digest_size=8).digest(),
+                                  "little", signed=True))
+            for band in range(bands)
+        ]
     return found
+
+
+# What was derived from a signature (its bytes, its band buckets), kept while the crawl uses it: an article's
+# signature is serialised for its note and its record, and its buckets searched and then stored. By id(), with
+# the signature itself to tell a reused id apart; bounded.
+_DERIVED_SIGNATURES: collections.OrderedDict[int, tuple[LeanMinHash, dict[Any, Any]]] = collections.OrderedDict()
+_MAX_DERIVED = 1024
+
+
+def _derived(signature: LeanMinHash) -> dict[Any, Any]:
+    entry = _DERIVED_SIGNATURES.get(id(signature))
+    if entry is None or entry[0] is not signature:
+        entry = _DERIVED_SIGNATURES[id(signature)] = (signature, {})
+        if len(_DERIVED_SIGNATURES) > _MAX_DERIVED:
+            _DERIVED_SIGNATURES.popitem(last=False)
+    return entry[1]
 
 
 # -- records -----------------------------------------------------------------------------
@@ -458,6 +484,7 @@ class StateStore:
                         self._db.execute(statement)
                 self._check_meta()
             self.commit()  # the schema at once, grouped writes or not
+            self._legacy_notes = self._db.execute("SELECT 1 FROM pending_writes LIMIT 1").fetchone() is not None
         except sqlite3.Error as exc:
             msg = f"state database {self.path}: {exc}"
             raise StateError(msg) from exc
@@ -629,12 +656,14 @@ class StateStore:
                     "INSERT OR REPLACE INTO records (key, version, written_at, document) VALUES (?, ?, ?, ?)",
                     (record.key, record.version, record.seen_at, record.document),
                 )
-            db.execute("DELETE FROM pending_writes WHERE key = ?", (record.key,))  # a note of schema 2's crawls
+            if self._legacy_notes:  # notes of crawls before notes files
+                db.execute("DELETE FROM pending_writes WHERE key = ?", (record.key,))
             if self._notes is not None:
                 self._notes.written(record.key)
             if record.signature is not None:
                 bands, rows = self.near_duplicates.bands
-                db.execute("DELETE FROM lsh_bands WHERE key = ?", (record.key,))
+                if record.version > 1:  # an earlier version's bands go (a first version has none)
+                    db.execute("DELETE FROM lsh_bands WHERE key = ?", (record.key,))
                 db.execute("INSERT OR REPLACE INTO signatures (key, minhash) VALUES (?, ?)",
                            (record.key, serialize_signature(record.signature)))
                 self._insert_bands(record.key, record.signature, bands, rows)

@@ -422,3 +422,14 @@ def test_a_database_keeps_the_shingle_hash_it_was_built_with(tmp_path: Path) -> 
         assert store.near_duplicates.shingle_hash == "sha1"
         found = store.first_copy(text_signature(WIRE, store.near_duplicates), exclude_key="b.example/y")
         assert found is not None and found[0] == "https://a.example/x"
+
+
+def test_a_new_version_replaces_the_bands_of_the_old_one(tmp_path: Path) -> None:
+    """Version 2 of an article with another text is found by its new text only; its band rows are the new ones."""
+    with StateStore(tmp_path / "state.sqlite3") as store:
+        store.record_written(record("a.example/x", "https://a.example/x", text=WIRE))
+        store.record_written(record("a.example/x", "https://a.example/x", text=OTHER, version=2))
+        rows = store._db.execute("SELECT count(*) FROM lsh_bands WHERE key = 'a.example/x'").fetchone()[0]  # noqa: SLF001
+        assert rows == OPTIONS.bands[0]
+        assert store.first_copy(text_signature(WIRE, OPTIONS), exclude_key="b") is None
+        assert store.first_copy(text_signature(OTHER, OPTIONS), exclude_key="b") == ("https://a.example/x", 1)
