@@ -2,7 +2,9 @@
 
 Responses are built the way Scrapy's HTTP download handler builds them
 (``responsetypes.from_args`` on the still-compressed body), then passed
-through the stock middleware and through ours.
+through the stock middleware and through ours. The last test checks the
+project settings put both of newscrawl's replacement downloader
+middlewares (this one and FastMetaRefreshMiddleware) in the stock ones' place.
 """
 
 from __future__ import annotations
@@ -139,8 +141,18 @@ def test_as_plain_response_copies_without_decoding() -> None:
     assert as_plain_response(untouched) is untouched
 
 
-def test_project_settings_replace_the_stock_middleware() -> None:
-    """newscrawl's DOWNLOADER_MIDDLEWARES runs FastHttpCompressionMiddleware at 590 and not Scrapy's own."""
+@pytest.mark.parametrize(
+    ("stock", "ours", "order"),
+    [
+        ("scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware",
+         "newscrawl.downloadermiddlewares.FastHttpCompressionMiddleware", 590),
+        ("scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware",
+         "newscrawl.downloadermiddlewares.FastMetaRefreshMiddleware", 580),
+    ],
+    ids=["compression", "meta-refresh"],
+)
+def test_project_settings_replace_the_stock_middleware(stock: str, ours: str, order: int) -> None:
+    """newscrawl's DOWNLOADER_MIDDLEWARES runs each of its faster middlewares at the stock one's order, and not Scrapy's own."""
     from scrapy.settings import Settings  # noqa: PLC0415
     from scrapy.utils.conf import build_component_list  # noqa: PLC0415
 
@@ -149,6 +161,6 @@ def test_project_settings_replace_the_stock_middleware() -> None:
     settings = Settings()
     settings.setmodule(project, priority="project")
     enabled = build_component_list(settings.getwithbase("DOWNLOADER_MIDDLEWARES"))
-    assert "newscrawl.downloadermiddlewares.FastHttpCompressionMiddleware" in enabled
-    assert "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware" not in enabled
-    assert settings.getdict("DOWNLOADER_MIDDLEWARES")["newscrawl.downloadermiddlewares.FastHttpCompressionMiddleware"] == 590
+    assert ours in enabled
+    assert stock not in enabled
+    assert settings.getdict("DOWNLOADER_MIDDLEWARES")[ours] == order

@@ -77,17 +77,3 @@ def test_non_html_responses_pass_as_in_the_stock_middleware() -> None:
     text = TextResponse(URL, body=b'<meta http-equiv="refresh" content="0; url=/moved/">', encoding="utf-8")
     assert ours.process_response(Request(URL), text) is text
 
-
-def test_project_settings_replace_the_stock_middleware() -> None:
-    """newscrawl's DOWNLOADER_MIDDLEWARES runs FastMetaRefreshMiddleware at 580 and not Scrapy's own."""
-    from scrapy.settings import Settings  # noqa: PLC0415
-    from scrapy.utils.conf import build_component_list  # noqa: PLC0415
-
-    from newscrawl import settings as project  # noqa: PLC0415
-
-    settings = Settings()
-    settings.setmodule(project, priority="project")
-    enabled = build_component_list(settings.getwithbase("DOWNLOADER_MIDDLEWARES"))
-    assert "newscrawl.downloadermiddlewares.FastMetaRefreshMiddleware" in enabled
-    assert "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware" not in enabled
-    assert settings.getdict("DOWNLOADER_MIDDLEWARES")["newscrawl.downloadermiddlewares.FastMetaRefreshMiddleware"] == 580
