@@ -38,15 +38,16 @@ state's largest cost (``make bench``). What a crash loses of an open group
 is recovered from the write-ahead notes (:meth:`StateStore.record_pending`),
 which go to a plain append-only file per crawl (``<database>-notes/``),
 written before each line; only "checked, unchanged" updates can be lost,
-and the next crawl checks those articles again. This module is plain Python (no Scrapy); the crawl
-components in :mod:`newscrawl.incremental` and
-:mod:`newscrawl.pipelines.state` wrap it.
+and the next crawl checks those articles again.
+
+This module is plain Python (no Scrapy); the crawl components in
+:mod:`newscrawl.incremental` and :mod:`newscrawl.pipelines.state` wrap it.
 
 Near-duplicates: each stored text has a MinHash signature of its word
 shingles (datasketch's permutations over our ``poly64`` shingle hashes,
 or over SHA-1 ones in a database made before those), and the signature's
-bands are indexed in the database (locality-sensitive hashing with the band and row counts
-datasketch's ``MinHashLSH`` picks for the threshold), so a run queries the
+bands are indexed in the database (locality-sensitive hashing with the
+band and row counts datasketch's ``MinHashLSH`` picks for the threshold), so a run queries the
 whole corpus without loading it into memory.
 """
 
@@ -237,11 +238,16 @@ def _poly_powers(n: int) -> tuple[np.ndarray, np.ndarray]:
     global _POLY_POWERS, _POLY_INVERSES  # noqa: PLW0603 - a cache of constants
     if len(_POLY_POWERS) < n:
         size = max(n, 2 * len(_POLY_POWERS), 1 << 16)
-        for base, name in ((_POLY_BASE, "_POLY_POWERS"), (pow(_POLY_BASE, -1, 1 << 64), "_POLY_INVERSES")):
-            steps = np.full(size, base, dtype=np.uint64)
-            steps[0] = 1
-            globals()[name] = np.cumprod(steps, dtype=np.uint64)  # wraps modulo 2**64, as wanted
+        _POLY_POWERS = _geometric(_POLY_BASE, size)
+        _POLY_INVERSES = _geometric(pow(_POLY_BASE, -1, 1 << 64), size)
     return _POLY_POWERS[:n], _POLY_INVERSES[:n]
+
+
+def _geometric(base: int, size: int) -> np.ndarray:
+    """base**0, base**1, ... base**(size - 1) modulo 2**64, as uint64."""
+    steps = np.full(size, base, dtype=np.uint64)
+    steps[0] = 1
+    return np.cumprod(steps, dtype=np.uint64)  # wraps modulo 2**64, as wanted
 
 
 def shingle_hashes(text: str, words: int) -> np.ndarray:
