@@ -351,3 +351,30 @@ def test_redis_state_keeps_the_shingle_hash_it_was_built_with(client: redis.Redi
     client.hdel("old:state:meta", "shingle_hash")  # as a state made before poly64
     assert store("old").near_duplicates.shingle_hash == "sha1"
     assert client.hget("old:state:meta", "shingle_hash") == b"sha1"
+
+
+def test_workers_starting_together_agree_on_a_new_states_meta(redis_server: RedisServer, client: redis.Redis) -> None:
+    """Eight workers opening a new Redis state at once all take it as new (poly64): none sees a half-written meta."""
+    import threading  # noqa: PLC0415
+
+    from newscrawl.distributed.state import RedisStateStore  # noqa: PLC0415
+
+    for attempt in range(5):
+        prefix, found, errors = f"race{attempt}", [], []
+        start = threading.Barrier(8)
+
+        def open_store(n: int, prefix: str = prefix, found: list = found, errors: list = errors, start: threading.Barrier = start) -> None:
+            conn = redis.Redis.from_url(redis_server.url)
+            start.wait()
+            try:
+                store = RedisStateStore(conn, prefix, worker=f"w{n}", alive_prefix=f"{prefix}:alive:")
+                found.append(store.near_duplicates.shingle_hash)
+            except Exception as exc:  # noqa: BLE001 - collected for the assertion
+                errors.append(exc)
+
+        threads = [threading.Thread(target=open_store, args=(n,)) for n in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert errors == [] and found == ["poly64"] * 8

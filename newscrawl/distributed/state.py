@@ -141,6 +141,15 @@ class StateUnavailable(DropItem):
         super().__init__(f"redis_unavailable: {exc}", log_level="DEBUG")
 
 
+# KEYS[1] the meta hash, ARGV its field/value pairs: written whole if the hash does not exist; the hash as found.
+_CREATE_META = """
+if redis.call('EXISTS', KEYS[1]) == 0 then
+    redis.call('HSET', KEYS[1], unpack(ARGV))
+end
+return redis.call('HGETALL', KEYS[1])
+"""
+
+
 class RedisStateStore(StateStore):
     """The state of :class:`~newscrawl.state.StateStore` in Redis (same methods; no SQLite file).
 
@@ -176,21 +185,28 @@ class RedisStateStore(StateStore):
         return f"{self.prefix}:{name}"
 
     def _check_meta(self) -> None:
-        meta_key = self._key("meta")
-        # the shingle hash is the state's: sha1 for one made before poly64 existed (it has meta but not this)
-        known = {_text(k): _text(v) for k, v in self.client.hgetall(meta_key).items()}
-        shingle_hash = known.get("shingle_hash") or ("sha1" if "minhash_scheme" in known else DEFAULT_SHINGLE_HASH)
-        self.near_duplicates = options = attrs.evolve(self.near_duplicates, shingle_hash=shingle_hash)
+        """Record the signature parameters (all at once, by the first worker); refuse a state built with others.
+
+        The shingle hash is the state's own: a state whose meta predates it
+        (meta without ``shingle_hash``) keeps ``sha1``.
+        """
+        options = self.near_duplicates
         wanted = {
             "minhash_num_perm": str(options.num_perm),
             "minhash_seed": str(MINHASH_SEED),
             "minhash_scheme": MINHASH_SCHEME,
             "shingle_words": str(options.shingle_words),
-            "shingle_hash": shingle_hash,
+            "shingle_hash": DEFAULT_SHINGLE_HASH,
         }
-        for name, value in wanted.items():
-            self.client.hsetnx(meta_key, name, value)
-        stored = {_text(k): _text(v) for k, v in self.client.hgetall(meta_key).items()}
+        meta_key = self._key("meta")
+        # One script: workers starting together must not see a half-written meta (and take it for an old one).
+        found = self.client.eval(_CREATE_META, 1, meta_key, *(x for pair in wanted.items() for x in pair))
+        stored = {_text(k): _text(v) for k, v in zip(found[::2], found[1::2], strict=True)}
+        if "shingle_hash" not in stored:  # made before poly64: every worker agrees, so no race here
+            self.client.hsetnx(meta_key, "shingle_hash", "sha1")
+            stored["shingle_hash"] = _text(self.client.hget(meta_key, "shingle_hash"))
+        wanted["shingle_hash"] = stored["shingle_hash"]
+        self.near_duplicates = attrs.evolve(options, shingle_hash=stored["shingle_hash"])
         for name, value in wanted.items():
             if stored.get(name) != value:
                 msg = (f"the Redis state {self.prefix} was built with {name}={stored.get(name)}, not {value}; "
