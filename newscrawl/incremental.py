@@ -141,16 +141,16 @@ def state_store(crawler: Crawler, options: StateOptions) -> StateStore:
         _STORES[crawler] = store
         # Writes are committed in groups; this commits a group that stays open while the crawl is quiet
         # (made once the engine runs: a LoopingCall imports, so installs, the reactor).
-        committers: list[LoopingCall] = []
+        committer: LoopingCall | None = None
 
         def start() -> None:
-            committers.append(LoopingCall(store.commit_if_due))
-            committers[0].start(GROUP_SECONDS / 2, now=False)
+            nonlocal committer
+            committer = LoopingCall(store.commit_if_due)
+            committer.start(GROUP_SECONDS / 2, now=False)
 
         def close() -> None:
-            for committer in committers:
-                if committer.running:
-                    committer.stop()
+            if committer is not None and committer.running:
+                committer.stop()
             store.close()
 
         crawler.signals.connect(start, signal=signals.engine_started, weak=False)

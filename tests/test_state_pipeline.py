@@ -353,3 +353,17 @@ def test_the_jsonl_exporter_writes_the_lines_scrapys_exporter_writes() -> None:
         JsonLinesItemExporter(ours, encoding="utf-8").export_item(item)
         ScrapyExporter(theirs, encoding="utf-8").export_item(item)
     assert ours.getvalue().decode("utf-8").splitlines() == theirs.getvalue().decode("utf-8").splitlines()
+
+
+def test_the_digest_lasts_until_the_article_is_exported(tmp_path: Path) -> None:
+    """A pipeline after the state one (the distributed claim) still gets the workers' fingerprint; export forgets it."""
+    from newscrawl.pipelines.digests import body_fingerprint, item_fingerprint, remember_text_digest  # noqa: PLC0415
+
+    crawler = make_crawler(tmp_path)
+    pipe = StatePipeline.from_crawler(crawler)
+    item = article("https://a.example/one")
+    remember_text_digest(item, "f" * 40, None)
+    pipe.process_item(item)
+    assert item_fingerprint(item) == "f" * 40  # not computed again after the state pipeline
+    crawler.signals.send_catch_log(signals.item_scraped, item=item, response=response_for(item.url), spider=None)
+    assert item_fingerprint(item) == body_fingerprint(WIRE)  # forgotten once the line is written

@@ -52,7 +52,8 @@ from scrapy.exceptions import DropItem, NotConfigured
 
 from newscrawl.distributed.worker import REDIS_ERRORS, frontier_for
 from newscrawl.items import Article
-from newscrawl.pipelines.dedupe import body_fingerprint, url_key
+from newscrawl.pipelines.dedupe import url_key
+from newscrawl.pipelines.digests import item_fingerprint
 from newscrawl.state import (
     DEFAULT_SHINGLE_HASH,
     MINHASH_SCHEME,
@@ -455,7 +456,7 @@ class ClaimPipeline:
             raise DropItem(f"claimed_elsewhere: {item.url} is being written by worker {owner}", log_level="DEBUG")
         if status == "taken_over":
             stored = self.settle_dead_owner(key, owner)
-        if stored is not None and stored.fingerprint == body_fingerprint(item.body or ""):
+        if stored is not None and stored.fingerprint == item_fingerprint(item):  # the workers' digest, not computed again
             self.store.release_claims([key])
             self.store.discard_pending(key)
             self.stats.inc_value("newscrawl/dropped/written_elsewhere")

@@ -10,8 +10,9 @@ A digest belongs to the very ``str`` object that is the article's body
 when extraction handed it on: a pipeline that replaces the body makes the
 digest stale, and it is then ignored (computed again from the new body).
 Digests are kept by ``id()`` of the article (attrs items are not
-hashable), in a bounded table, as an article dropped before the last
-pipeline never collects its own.
+hashable) until the state forgets them, in a bounded table, as an
+article dropped on the way (its body held by the digest) never
+reaches the state.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from newscrawl.extraction.text import normalize_space
 if TYPE_CHECKING:
     from newscrawl.items import Article
 
-_MAX_DIGESTS = 10_000
+_MAX_DIGESTS = 1000  # far above the articles in the pipelines at once (Scrapy bounds them); each holds its body
 
 
 def body_fingerprint(body: str) -> str:
@@ -70,8 +71,12 @@ def item_fingerprint(item: Article) -> str:
     return digest.fingerprint if digest is not None else body_fingerprint(item.body or "")
 
 
-def take_signature(item: Article) -> tuple[bool, bytes | None]:
-    """(found, serialised signature) of the item's body, forgetting the digest: the last pipeline's call."""
+def item_signature(item: Article) -> tuple[bool, bytes | None]:
+    """(found, serialised signature) of the item's body, from its digest when it has one."""
     digest = _digest(item)
-    _DIGESTS.pop(id(item), None)
     return (True, digest.signature) if digest is not None else (False, None)
+
+
+def forget_text_digest(item: Article) -> None:
+    """``item`` has left the pipelines (its line is written, or it was dropped as unchanged): drop its digest."""
+    _DIGESTS.pop(id(item), None)

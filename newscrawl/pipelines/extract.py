@@ -46,6 +46,7 @@ from newscrawl.pool import (
     DEFAULT_FUNCTION,
     ExtractionPool,
     PoolOptions,
+    SignatureOptions,
     article_from_dict,
     load_function,
     run_extraction,
@@ -115,7 +116,7 @@ class RawPage:
         )
 
 
-def signature_options(crawler: Crawler) -> tuple[int, int, str] | None:
+def signature_options(crawler: Crawler) -> SignatureOptions | None:
     """(num_perm, shingle_words, shingle_hash) when the crawl's state pipeline marks near-duplicates, else None.
 
     The shingle hash is the state database's own, so the state is opened here (once per crawl).
@@ -169,7 +170,7 @@ class ExtractPipeline:
         self.options = options
         self.stats = stats
         self.pool: ExtractionPool | None = None
-        self.signature: tuple[int, int, str] | None = None
+        self.signature: SignatureOptions | None = None
         """(MinHash permutations, shingle words, shingle hash) when the state pipeline marks near-duplicates: computed with the extraction."""
         self._func: ExtractFunction | None = None
 

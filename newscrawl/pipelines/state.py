@@ -55,7 +55,7 @@ from newscrawl.incremental import (
 )
 from newscrawl.items import Article
 from newscrawl.pipelines.dedupe import url_key
-from newscrawl.pipelines.digests import item_fingerprint, take_signature
+from newscrawl.pipelines.digests import forget_text_digest, item_fingerprint, item_signature
 from newscrawl.state import (
     NearDuplicateOptions,
     StateStore,
@@ -209,6 +209,7 @@ class StatePipeline:
         pending = self._pending.pop(id(item), None)
         if pending is None or not isinstance(item, Article):
             return
+        forget_text_digest(item)
         self.store.record_written(
             attrs.evolve(
                 pending.record,
@@ -226,6 +227,7 @@ class StatePipeline:
         if not isinstance(exception, UnchangedArticle):
             return
         item = exception.article
+        forget_text_digest(item)
         self.store.record_checked(
             url_key(item),
             seen_at=item.fetched_at or isoformat(utc_now()),
@@ -236,7 +238,7 @@ class StatePipeline:
 
 def _signature_of(item: Article, options: NearDuplicateOptions) -> LeanMinHash | None:
     """The item's signature: the one extraction computed for this very body, else computed now."""
-    found, signature = take_signature(item)
+    found, signature = item_signature(item)
     if found:
         return deserialize_signature(signature) if signature is not None else None
     return text_signature(item.body, options)
