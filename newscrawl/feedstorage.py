@@ -39,7 +39,7 @@ class LineFileFeedStorage(FileFeedStorage):
         _STORAGES[id(self)] = self
 
     def open(self, spider: Spider) -> IO[bytes]:
-        path = Path(self.path).absolute()
+        path = Path(self.absolute_path)
         path.parent.mkdir(parents=True, exist_ok=True)
         self.file = path.open(self.write_mode, buffering=0)
         return self.file

@@ -535,18 +535,18 @@ class StateStore:
             raise
         self._db.execute("RELEASE write")
         self._writes += 1
-        if (
-            not self.group_commit
-            or self._writes >= GROUP_WRITES
-            or time.monotonic() - self._group_started >= GROUP_SECONDS
-        ):
+        if not self.group_commit or self._group_due():
             self.commit()
 
     def commit_if_due(self) -> None:
-        """Commit the open group once its oldest write is :data:`GROUP_SECONDS` old (a crawl calls this on a timer,
-        so an idle crawl does not keep other writers waiting)."""
-        if self._db.in_transaction and time.monotonic() - self._group_started >= GROUP_SECONDS:
+        """Commit the open group once it is due (a crawl calls this on a timer, so an idle crawl does not keep
+        other writers waiting)."""
+        if self._db.in_transaction and self._group_due():
             self.commit()
+
+    def _group_due(self) -> bool:
+        """The open group has :data:`GROUP_WRITES` writes, or its oldest is :data:`GROUP_SECONDS` old."""
+        return self._writes >= GROUP_WRITES or time.monotonic() - self._group_started >= GROUP_SECONDS
 
     def commit(self) -> None:
         """Commit the open group of writes (if any); the notes of the records in it are done with."""
