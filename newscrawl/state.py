@@ -61,6 +61,7 @@ import json
 import os
 import re
 import sqlite3
+import struct
 import time
 import uuid
 from functools import lru_cache
@@ -209,19 +210,45 @@ def shingles(text: str, words: int) -> set[bytes]:
 
 
 def text_signature(text: str | None, options: NearDuplicateOptions) -> LeanMinHash | None:
-    """The MinHash signature of a text's shingles, or None for a text without words."""
+    """The MinHash signature of a text's shingles, or None for a text without words.
+
+    The same values as datasketch's ``MinHash.update_batch`` (our seed and
+    scheme) fed with the shingles' hashes, computed straight from the
+    hashes with numpy (0.45 ms an article less: no Python list, no checks).
+    """
     if options.shingle_hash == "sha1":
-        grams: Any = shingles(text or "", options.shingle_words)
-        hashfunc: Any = _sha1_hash32
+        grams = shingles(text or "", options.shingle_words)
+        hashes = np.fromiter(map(_sha1_hash32, grams), dtype=np.uint32, count=len(grams))
     else:
-        grams = shingle_hashes(text or "", options.shingle_words).tolist()
-        hashfunc = int  # already hashed
-    if not grams:
+        hashes = shingle_hashes(text or "", options.shingle_words)
+    if not hashes.size:
         return None
-    minhash = MinHash(num_perm=options.num_perm, seed=MINHASH_SEED, scheme=MINHASH_SCHEME,
-                      hashfunc=hashfunc, permutations=_permutations(options.num_perm))
-    minhash.update_batch(grams)  # a minimum per permutation: the order does not matter
-    return LeanMinHash(minhash)
+    return LeanMinHash(seed=MINHASH_SEED, hashvalues=minhash_values(hashes, options.num_perm), scheme=MINHASH_SCHEME)
+
+
+_MINHASH_ROWS = 4096  # hashes permuted at once: bounds the temporary array (rows x num_perm x 4 bytes)
+
+
+def minhash_values(hashes: np.ndarray, num_perm: int) -> np.ndarray:
+    """The hash values of datasketch's ``affine32`` MinHash (seed :data:`MINHASH_SEED`) of 32-bit ``hashes``.
+
+    datasketch mixes each hash with MurmurHash3's 32-bit finalizer, applies
+    the permutations ``a * h + b`` modulo 2**32 and keeps each one's
+    minimum: the same operations here, in uint32, a block of rows at a time.
+    """
+    a, b = _permutations(num_perm)
+    h = hashes.astype(np.uint32)  # a copy: mixed in place below
+    h ^= h >> np.uint32(16)
+    h *= np.uint32(0x85EBCA6B)
+    h ^= h >> np.uint32(13)
+    h *= np.uint32(0xC2B2AE35)
+    h ^= h >> np.uint32(16)
+    values = np.full(num_perm, np.iinfo(np.uint32).max, dtype=np.uint32)
+    for start in range(0, len(h), _MINHASH_ROWS):
+        block = h[start : start + _MINHASH_ROWS, None] * a
+        block += b
+        np.minimum(values, block.min(axis=0), out=values)
+    return values
 
 
 # poly64: a shingle's hash is a polynomial hash of its characters modulo 2**64 (an odd base, so the base has an
@@ -251,30 +278,87 @@ def _geometric(base: int, size: int) -> np.ndarray:
 
 
 def shingle_hashes(text: str, words: int) -> np.ndarray:
-    """The distinct 32-bit ``poly64`` hashes of the shingles :func:`shingles` gives, as uint32 (empty: no words).
+    """The 32-bit ``poly64`` hashes of the shingles :func:`shingles` finds, as uint32 (empty: no words).
 
-    The shingle "w1 w2 ... wn" is a substring of the text's words joined
-    by single spaces, so its hash comes from prefix sums of that string.
+    One hash per shingle in the text, so a repeated shingle repeats its hash
+    (a MinHash keeps minima: repeats do not change it, and sorting them out
+    would cost more than they do). The shingle "w1 w2 ... wn" is a
+    substring of the text's words joined by single spaces, so its hash
+    comes from prefix sums of that string.
     """
-    tokens = _WORD.findall(text.lower())
-    if not tokens:
+    joined, starts, ends = _joined_words(text.lower())
+    if not starts.size:
         return np.empty(0, dtype=np.uint32)
-    codes = np.frombuffer(" ".join(tokens).encode("utf-32-le"), dtype="<u4").astype(np.uint64)
+    codes = joined.astype(np.uint64)
     powers, inverses = _poly_powers(len(codes))
     prefix = np.zeros(len(codes) + 1, dtype=np.uint64)
     np.cumsum(codes * powers, out=prefix[1:])
-    lengths = np.fromiter(map(len, tokens), dtype=np.int64, count=len(tokens))
-    ends = np.cumsum(lengths + 1) - 1  # where each word ends in the joined string
-    starts = ends - lengths
-    count = max(1, len(tokens) - words + 1)
-    first, last = starts[:count], ends[min(words, len(tokens)) - 1 :][:count]
+    count = max(1, len(starts) - words + 1)
+    first, last = starts[:count], ends[min(words, len(starts)) - 1 :][:count]
     h = (prefix[last] - prefix[first]) * inverses[first]
     h ^= h >> np.uint64(33)
     h *= np.uint64(0xFF51AFD7ED558CCD)
     h ^= h >> np.uint64(33)
     h *= np.uint64(0xC4CEB9FE1A85EC53)
     h ^= h >> np.uint64(33)
-    return np.unique((h >> np.uint64(32)).astype(np.uint32))
+    return (h >> np.uint64(32)).astype(np.uint32)
+
+
+# Which characters are word characters (``\\w``): a table for the Basic Multilingual Plane, made on first use
+# (about 30 ms; before the extraction workers fork), and for the rare characters above it the regex itself,
+# asked once for each (so the two can never disagree).
+_BMP = 0x10000
+_BMP_WORD: np.ndarray | None = None
+_ASTRAL_WORD: dict[int, bool] = {}
+
+
+def _word_table() -> np.ndarray:
+    global _BMP_WORD  # noqa: PLW0603 - a cache of constants
+    if _BMP_WORD is None:
+        text = "".join(map(chr, range(_BMP)))  # lone surrogates included: a str may hold them
+        table = np.zeros(_BMP, dtype=bool)
+        for match in _WORD.finditer(text):
+            table[match.start() : match.end()] = True
+        _BMP_WORD = table
+    return _BMP_WORD
+
+
+def _is_word(codes: np.ndarray) -> np.ndarray:
+    """For each code point, whether ``_WORD`` matches it."""
+    table = _word_table()
+    if not codes.size or codes.max() < _BMP:
+        return table[codes]
+    bmp = codes < _BMP
+    is_word = np.zeros(len(codes), dtype=bool)
+    is_word[bmp] = table[codes[bmp]]
+    others, where = np.unique(codes[~bmp], return_inverse=True)
+    for code in others.tolist():
+        if code not in _ASTRAL_WORD:
+            _ASTRAL_WORD[code] = _WORD.fullmatch(chr(code)) is not None
+    is_word[~bmp] = np.array([_ASTRAL_WORD[code] for code in others.tolist()], dtype=bool)[where]
+    return is_word
+
+
+_SPACE = ord(" ")
+
+
+def _joined_words(text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``" ".join(_WORD.findall(text))`` as uint32 code points, with where each word starts and ends (exclusive).
+
+    Twice as fast as ``re.findall`` and a join on a news article: each run
+    of other characters becomes one space, those at either end none.
+    """
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+    is_word = _is_word(codes)
+    keep = is_word.copy()
+    keep[1:] |= is_word[:-1]  # a word's characters and the first character after it
+    joined = np.where(is_word, codes, np.uint32(_SPACE))[keep]
+    if joined.size and joined[-1] == _SPACE:
+        joined = joined[:-1]
+    if not joined.size:
+        return joined, np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+    spaces = np.flatnonzero(joined == _SPACE)
+    return joined, np.concatenate(([0], spaces + 1)), np.concatenate((spaces, [len(joined)]))
 
 
 def _sha1_hash32(data: bytes, _sha1: Any = hashlib.sha1, _from_bytes: Any = int.from_bytes) -> int:
@@ -288,19 +372,35 @@ def _permutations(num_perm: int) -> Any:
     return MinHash(num_perm=num_perm, seed=MINHASH_SEED, scheme=MINHASH_SCHEME).permutations
 
 
+_AFFINE32_CODE = 1  # datasketch's code for the affine32 scheme in its serialised format
+_HEADER = struct.Struct("<qiB")  # seed, minus the number of hash values, scheme code (datasketch >= 2.0, "<")
+
+
 def serialize_signature(signature: LeanMinHash) -> bytes:
-    """The signature as bytes for the database (datasketch's own format)."""
+    """The signature as bytes for the database: datasketch's own format, little-endian.
+
+    Written and read here with numpy for our scheme (``struct`` with one
+    argument per hash value took 0.1 ms an article), by datasketch otherwise.
+    """
     derived = _derived(signature)
     if "bytes" not in derived:
-        buf = bytearray(signature.bytesize(byteorder=_SIGNATURE_BYTEORDER))
-        signature.serialize(buf, byteorder=_SIGNATURE_BYTEORDER)
-        derived["bytes"] = bytes(buf)
+        if signature.scheme == MINHASH_SCHEME:
+            values = np.asarray(signature.hashvalues, dtype="<u4")
+            derived["bytes"] = _HEADER.pack(signature.seed, -len(values), _AFFINE32_CODE) + values.tobytes()
+        else:
+            buf = bytearray(signature.bytesize(byteorder=_SIGNATURE_BYTEORDER))
+            signature.serialize(buf, byteorder=_SIGNATURE_BYTEORDER)
+            derived["bytes"] = bytes(buf)
     return derived["bytes"]
 
 
 def deserialize_signature(data: bytes) -> LeanMinHash:
     """A signature read back from :func:`serialize_signature`'s bytes."""
-    signature = LeanMinHash.deserialize(data, byteorder=_SIGNATURE_BYTEORDER)
+    seed, count, code = _HEADER.unpack_from(data)
+    if code == _AFFINE32_CODE and count < 0 and len(data) == _HEADER.size + 4 * -count:
+        signature = LeanMinHash(seed=seed, hashvalues=np.frombuffer(data, dtype="<u4", offset=_HEADER.size), scheme=MINHASH_SCHEME)
+    else:
+        signature = LeanMinHash.deserialize(data, byteorder=_SIGNATURE_BYTEORDER)
     _derived(signature)["bytes"] = data
     return signature
 

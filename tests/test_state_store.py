@@ -380,18 +380,93 @@ def test_signatures_are_datasketch_minhashes_of_the_word_shingles() -> None:
 # -- the poly64 shingle hash ------------------------------------------------------------------
 
 
-def test_poly64_hashes_each_distinct_shingle_once_wherever_it_stands() -> None:
-    """shingle_hashes gives one hash per distinct shingle (as many as shingles() finds), the same at any position."""
+def test_poly64_hashes_each_shingle_the_same_wherever_it_stands() -> None:
+    """shingle_hashes gives one hash per shingle (as many distinct ones as shingles() finds), the same at any position."""
     from newscrawl.state import shingle_hashes, shingles  # noqa: PLC0415
 
-    for text in (WIRE, OTHER, "Floods, hit!", "one two three four five six"):
-        assert len(shingle_hashes(text, 5)) == len(shingles(text, 5))
+    for text in (WIRE, OTHER, "Floods, hit!", "one two three four five six", "one two three four five one two three four five"):
+        assert len(set(shingle_hashes(text, 5).tolist())) == len(shingles(text, 5))
     alone = set(shingle_hashes("one two three four five", 5).tolist())
     inside = set(shingle_hashes("And then: One two three, four five", 5).tolist())
     assert alone < inside
     assert shingle_hashes("", 5).size == 0 and shingle_hashes("... !!", 5).size == 0
     assert len(shingle_hashes("52 per cent compared with last year", 5)) == 3
     assert not set(shingle_hashes("52 per cent compared with", 5).tolist()) & set(shingle_hashes("22 per cent compared with", 5).tolist())
+
+
+def _findall_poly64(text: str, words: int) -> set[int]:
+    """The poly64 shingle hashes as first written (re.findall, a join, a loop over shingles): the reference."""
+    import re  # noqa: PLC0415
+
+    tokens = re.findall(r"\w+", text.lower())
+    joined = " ".join(tokens)
+    grams = [tokens] if len(tokens) <= words else [tokens[i : i + words] for i in range(len(tokens) - words + 1)]
+    found = set()
+    for gram in grams if tokens else []:
+        value = 0
+        for position, char in enumerate(" ".join(gram)):
+            value = (value + ord(char) * pow(0x9E3779B97F4A7C15, position, 1 << 64)) % (1 << 64)
+        for shift, factor in ((33, 0xFF51AFD7ED558CCD), (33, 0xC4CEB9FE1A85EC53), (33, None)):
+            value ^= value >> shift
+            if factor is not None:
+                value = value * factor % (1 << 64)
+        found.add(value >> 32)
+    assert joined or not found
+    return found
+
+
+def test_poly64_hashes_match_the_reference_on_any_characters() -> None:
+    """The numpy word splitting gives the shingles re.findall(r"\\w+") gives, whatever the script, surrogates included."""
+    import random  # noqa: PLC0415
+
+    from newscrawl.state import shingle_hashes  # noqa: PLC0415
+
+    rnd = random.Random(5)
+    blocks = [(0x20, 0x7E), (0xA0, 0x24F), (0x300, 0x36F), (0x400, 0x4FF), (0x600, 0x6FF), (0x900, 0x97F), (0x2000, 0x206F),
+              (0x3000, 0x30FF), (0x4E00, 0x4FFF), (0xD800, 0xDFFF), (0x1D400, 0x1D7FF), (0x1F600, 0x1F64F)]
+    texts = [WIRE, OTHER, "", " ", "_", "a", "İstanbul ǅemal ß STRASSE x² ½ e\u0301 \ud800word \U0001d518\U0001d52b \U0001f600 東京2024年 — «quoted»"]
+    texts += ["".join(chr(rnd.randint(*rnd.choice(blocks))) if rnd.random() < 0.6 else rnd.choice(" ab_ 12 .,") for _ in range(rnd.randint(1, 60)))
+              for _ in range(300)]
+    for text in texts:
+        for words in (1, 2, 5):
+            assert set(shingle_hashes(text, words).tolist()) == _findall_poly64(text, words), (text, words)
+
+
+def test_the_word_table_agrees_with_the_regex_on_every_bmp_character() -> None:
+    """The lookup table for word characters is the regex's own answer for each of the 65,536 BMP code points."""
+    import re  # noqa: PLC0415
+
+    from newscrawl.state import _word_table  # noqa: PLC0415
+
+    word = re.compile(r"\w")
+    table = _word_table()
+    assert [code for code in range(0x10000) if bool(table[code]) != (word.fullmatch(chr(code)) is not None)] == []
+    assert table[ord("_")] and table[ord("é")] and table[ord("٣")] and not table[ord("-")] and not table[0xD800]
+
+
+def test_poly64_signatures_are_datasketch_minhashes_of_the_shingle_hashes() -> None:
+    """text_signature computes with numpy what datasketch's MinHash computes from the same hashes (long texts in blocks)."""
+    from datasketch import MinHash  # noqa: PLC0415
+
+    from newscrawl.state import (  # noqa: PLC0415
+        MINHASH_SCHEME,
+        MINHASH_SEED,
+        deserialize_signature,
+        serialize_signature,
+        shingle_hashes,
+    )
+
+    long_text = " ".join(f"word{i} of a very long text" for i in range(2000))  # 12,000 words: three blocks
+    for text in (WIRE, OTHER, "Floods, hit!", long_text):
+        expected = MinHash(num_perm=OPTIONS.num_perm, seed=MINHASH_SEED, scheme=MINHASH_SCHEME, hashfunc=int)
+        expected.update_batch(shingle_hashes(text, OPTIONS.shingle_words).tolist())
+        signature = text_signature(text, OPTIONS)
+        assert signature is not None
+        assert signature.hashvalues.tolist() == expected.hashvalues.tolist()
+        datasketch_bytes = bytearray(signature.bytesize(byteorder="<"))
+        signature.serialize(datasketch_bytes, byteorder="<")
+        assert serialize_signature(signature) == bytes(datasketch_bytes)  # datasketch's format, written by numpy
+        assert deserialize_signature(bytes(datasketch_bytes)).hashvalues.tolist() == expected.hashvalues.tolist()
 
 
 def test_poly64_signatures_estimate_similarity_as_sha1_ones_do() -> None:
