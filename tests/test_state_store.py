@@ -508,3 +508,20 @@ def test_a_new_version_replaces_the_bands_of_the_old_one(tmp_path: Path) -> None
         assert rows == OPTIONS.bands[0]
         assert store.first_copy(text_signature(WIRE, OPTIONS), exclude_key="b") is None
         assert store.first_copy(text_signature(OTHER, OPTIONS), exclude_key="b") == ("https://a.example/x", 1)
+
+
+def test_an_old_database_loses_its_band_index_by_key_and_still_replaces_bands(tmp_path: Path) -> None:
+    """The index by key of databases made before is dropped on opening; a new version's old bands go all the same."""
+    path = tmp_path / "state.sqlite3"
+    with StateStore(path) as store:
+        store.record_written(record("a.example/x", "https://a.example/x", text=WIRE))
+        store._db.execute("CREATE INDEX lsh_bands_by_key ON lsh_bands (key)")  # noqa: SLF001 - as made before
+    with StateStore(path) as store:
+        indexes = [name for (name,) in store._db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")]  # noqa: SLF001
+        assert "lsh_bands_by_key" not in indexes
+        store.record_written(record("a.example/x", "https://a.example/x", text=OTHER, version=2))
+        keys = store._db.execute("SELECT DISTINCT key FROM lsh_bands").fetchall()  # noqa: SLF001
+        assert keys == [("a.example/x",)]
+        assert store._db.execute("SELECT count(*) FROM lsh_bands").fetchone()[0] == OPTIONS.bands[0]  # noqa: SLF001
+        assert store.first_copy(text_signature(WIRE, OPTIONS), exclude_key="b") is None
+        assert store.first_copy(text_signature(OTHER, OPTIONS), exclude_key="b") == ("https://a.example/x", 1)
