@@ -319,6 +319,59 @@ def test_grouped_writes_are_seen_by_the_store_at_once_and_by_others_once_committ
         assert db.execute("SELECT count(*) FROM articles").fetchone() == (2,)
 
 
+def test_buffered_first_versions_are_found_by_every_read_in_write_order(tmp_path: Path) -> None:
+    """A group's first versions wait in a buffer, yet get, lookup, len, record_checked and first_copy see them, in order."""
+    path = tmp_path / "state.sqlite3"
+    with StateStore(path, group_commit=True) as store:
+        store.record_written(record("a.example/x", "https://a.example/x", text=WIRE))
+        store.record_written(record("b.example/copy", "https://b.example/copy", text=WIRE + " Reporting by the desk."))
+        store.record_written(record("c.example/z", "https://c.example/z?utm=1", text=OTHER, urls=("https://c.example/z/",)))
+        assert store._buffer  # noqa: SLF001 - nothing is in the database yet
+        with sqlite3.connect(path) as db:
+            assert db.execute("SELECT count(*) FROM articles").fetchone() == (0,)
+        found = store.first_copy(text_signature(WIRE, OPTIONS), exclude_key="d.example/new")
+        assert found is not None and found[0] == "https://a.example/x"  # the earlier of the two copies
+        assert store.lookup("https://c.example/z/") is not None  # by a URL it was found under
+        assert store.record_checked("c.example/z", seen_at="2025-02-01T00:00:00+00:00")
+        assert store.get("c.example/z").last_seen == "2025-02-01T00:00:00+00:00"
+        assert len(store) == 3
+        rows = store._db.execute("SELECT key FROM articles ORDER BY rowid").fetchall()  # noqa: SLF001
+        assert rows == [("a.example/x",), ("b.example/copy",), ("c.example/z",)]
+        store.record_written(record("a.example/x", "https://a.example/x", text=OTHER, version=2))  # written at once
+        assert store.get("a.example/x").version == 2
+    with StateStore(path) as reopened:
+        assert len(reopened) == 3
+        assert reopened.first_copy(text_signature(OTHER, OPTIONS), exclude_key="x") == ("https://a.example/x", 1)
+        documents = reopened._db.execute("SELECT key, version FROM records ORDER BY rowid").fetchall()  # noqa: SLF001
+        assert documents == []  # record() writes no document
+
+
+def test_a_group_that_cannot_be_stored_keeps_its_notes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """When storing a buffered group fails, the error surfaces and the group's notes stay for the next crawl to settle."""
+    path = tmp_path / "state.sqlite3"
+    store = StateStore(path, group_commit=True)
+    first = record("a.example/x", "https://a.example/x", document="{}")
+    store.record_pending(first, [("/out/a.jsonl", 0)])
+    store.record_written(first)
+
+    def fail(records: object) -> None:
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(store, "_store", fail)
+    with pytest.raises(sqlite3.OperationalError):
+        store.commit()
+    monkeypatch.undo()
+    store.commit()
+    assert store._notes is not None and "a.example/x" in store._notes.open_notes  # noqa: SLF001
+    store._notes._handle.close()  # noqa: SLF001 - the crawl dies here
+    store._db.close()  # noqa: SLF001
+    with StateStore(path) as after:
+        assert [r.key for r, _feeds in after.pending_writes()] == ["a.example/x"]
+        assert after.get("a.example/x") is None
+        after.discard_pending("a.example/x")
+        after.settled()
+
+
 def test_a_failed_write_in_a_group_leaves_the_groups_other_writes(tmp_path: Path) -> None:
     """A write that raises is undone alone (a savepoint): the group's earlier writes are committed with it."""
     path = tmp_path / "state.sqlite3"
