@@ -969,10 +969,15 @@ class StateStore:
         )
 
 
+_NOTE_FIELDS = tuple(f.name for f in attrs.fields(WrittenRecord) if f.name not in ("signature", "document"))
+
+
 def note_text(record: WrittenRecord, feeds: Iterable[tuple[str, int]]) -> str:
     """A write-ahead note as one line of JSON: the record (not its document: that is the line) and the feeds' sizes."""
+    fields = {name: getattr(record, name) for name in _NOTE_FIELDS}  # attrs.asdict with a filter: 3x slower
+    fields["validators"] = attrs.asdict(record.validators)
     return json.dumps({
-        "record": attrs.asdict(record, filter=lambda a, _: a.name not in ("signature", "document")),
+        "record": fields,
         "minhash": serialize_signature(record.signature).hex() if record.signature is not None else None,
         "feeds": [[str(path), int(size)] for path, size in feeds],
     })

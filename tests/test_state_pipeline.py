@@ -367,3 +367,30 @@ def test_the_digest_lasts_until_the_article_is_exported(tmp_path: Path) -> None:
     assert item_fingerprint(item) == "f" * 40  # not computed again after the state pipeline
     crawler.signals.send_catch_log(signals.item_scraped, item=item, response=response_for(item.url), spider=None)
     assert item_fingerprint(item) == body_fingerprint(WIRE)  # forgotten once the line is written
+
+
+def test_copies_in_flight_are_found_and_forgotten_once_stored(tmp_path: Path) -> None:
+    """An article not yet exported is the first copy of a later one; once recorded, the pipeline holds nothing of it."""
+    crawler = make_crawler(tmp_path)
+    pipe = StatePipeline.from_crawler(crawler)
+    first = pipe.process_item(article("https://wire.example/story"))  # not exported yet: in flight
+    second = pipe.process_item(article("https://blog.example/copy", body="Breaking: " + WIRE))
+    assert second.duplicate_of == "https://wire.example/story"
+    assert sorted(pipe._run) == ["https://blog.example/copy", "https://wire.example/story"]  # noqa: SLF001
+    for item in (first, second):
+        crawler.signals.send_catch_log(signals.item_scraped, item=item, response=response_for(item.url), spider=None)
+    assert not pipe._run and not pipe._run_buckets  # noqa: SLF001 - the store has them now
+    third = pipe.process_item(article("https://other.example/copy", body=WIRE + " (AP)"))
+    assert third.duplicate_of == "https://wire.example/story"  # found in the store, the earliest
+
+
+def test_the_in_flight_copies_are_bounded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Articles never exported (dropped by a later pipeline) do not pile up: the oldest are forgotten past the bound."""
+    import newscrawl.pipelines.state as state_pipeline  # noqa: PLC0415
+
+    monkeypatch.setattr(state_pipeline, "_MAX_IN_FLIGHT", 3)
+    pipe = StatePipeline.from_crawler(make_crawler(tmp_path))
+    for n in range(5):
+        pipe.process_item(article(f"https://site{n}.example/story", body=f"Story {n}: " + (OTHER if n % 2 else WIRE)))
+    assert list(pipe._run) == [f"https://site{n}.example/story" for n in (2, 3, 4)]  # noqa: SLF001
+    assert {key for keys in pipe._run_buckets.values() for key in keys} == set(pipe._run)  # noqa: SLF001

@@ -32,6 +32,7 @@ middle of a group as they cover one between a line and its record.
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import json
 import logging
@@ -39,7 +40,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import attrs
-from datasketch import MinHashLSH
 from itemadapter import ItemAdapter
 from scrapy import signals
 from scrapy.exceptions import DropItem
@@ -61,6 +61,7 @@ from newscrawl.state import (
     StateStore,
     Validators,
     WrittenRecord,
+    band_buckets,
     deserialize_signature,
     text_signature,
 )
@@ -103,12 +104,16 @@ class _Pending:
 
 @attrs.define
 class _RunCopy:
-    """An article of this run, for near-duplicate search before it is stored."""
+    """An article of this run on its way to the feed, for near-duplicate search before it is stored."""
 
     order: int
     url: str
     duplicate_of: str | None
     signature: LeanMinHash
+    buckets: list[tuple[int, int]]
+
+
+_MAX_IN_FLIGHT = 1000  # far above the articles between the state pipeline and their export (Scrapy bounds them)
 
 
 def response_urls(response: Response | None, item: Article) -> list[str]:
@@ -131,10 +136,12 @@ class StatePipeline:
         self.options = options
         self.stats = stats
         self._pending: dict[int, _Pending] = {}
-        self._run: dict[str, _RunCopy] = {}
-        self._run_lsh: MinHashLSH | None = None
-        if options.near_duplicates is not None:
-            self._run_lsh = MinHashLSH(num_perm=options.near_duplicates.num_perm, params=options.near_duplicates.bands)
+        # This run's articles between process_item and their record in the store (item_scraped), which the
+        # store's own search cannot see yet: by key, with an index of their band buckets. Bounded, so a long
+        # crawl holds no signature for every article it wrote (the store has those).
+        self._run: collections.OrderedDict[str, _RunCopy] = collections.OrderedDict()
+        self._run_buckets: dict[tuple[int, int], set[str]] = {}
+        self._run_order = 0
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -189,19 +196,34 @@ class StatePipeline:
         found = self.store.first_copy(signature, exclude_key=key)
         if found is not None:
             return found[0]
-        assert self._run_lsh is not None and self.options.near_duplicates is not None
-        threshold = self.options.near_duplicates.threshold
-        candidates = sorted((self._run[other] for other in self._run_lsh.query(signature) if other != key), key=lambda c: c.order)
-        for copy in candidates:
-            if signature.jaccard(copy.signature) >= threshold:
+        assert self.options.near_duplicates is not None
+        near = self.store.near_duplicates
+        keys = {other for bucket in band_buckets(signature, *near.bands) for other in self._run_buckets.get(bucket, ())}
+        keys.discard(key)
+        for copy in sorted((self._run[other] for other in keys), key=lambda c: c.order):
+            if signature.jaccard(copy.signature) >= near.threshold:
                 return copy.duplicate_of or copy.url
         return None
 
     def _remember_run_copy(self, key: str, item: Article, signature: LeanMinHash) -> None:
-        assert self._run_lsh is not None
-        if key not in self._run:
-            self._run[key] = _RunCopy(len(self._run), item.url, item.duplicate_of, signature)
-            self._run_lsh.insert(key, signature)
+        if key in self._run:
+            return
+        buckets = band_buckets(signature, *self.store.near_duplicates.bands)
+        self._run_order += 1
+        self._run[key] = _RunCopy(self._run_order, item.url, item.duplicate_of, signature, buckets)
+        for bucket in buckets:
+            self._run_buckets.setdefault(bucket, set()).add(key)
+        while len(self._run) > _MAX_IN_FLIGHT:
+            self._forget_run_copy(next(iter(self._run)))
+
+    def _forget_run_copy(self, key: str) -> None:
+        """``key`` is recorded in the store (or long gone): the store's search finds it from now on."""
+        copy = self._run.pop(key, None)
+        for bucket in copy.buckets if copy is not None else ():
+            keys = self._run_buckets[bucket]
+            keys.discard(key)
+            if not keys:
+                del self._run_buckets[bucket]
 
     # -- recording (after export) -----------------------------------------------------------
     def item_scraped(self, item: Any, response: Response | None) -> None:
@@ -218,6 +240,7 @@ class StatePipeline:
                 document=take_written_line(item) or record_document(item),  # the line as written, when the exporter kept it
             )
         )
+        self._forget_run_copy(pending.key)
         self.stats.inc_value("newscrawl/state/new" if item.version == 1 else "newscrawl/state/new_version")
         if item.duplicate_of:
             self.stats.inc_value("newscrawl/state/near_duplicate")
