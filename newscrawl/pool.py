@@ -211,11 +211,12 @@ def run_extraction(  # noqa: PLR0913 - the extract function's four arguments, th
 
 def text_digest(body: str, num_perm: int, shingle_words: int, shingle_hash: str) -> tuple[str, bytes | None]:
     """What the state pipeline computes from a body: its fingerprint and serialised MinHash signature."""
-    from newscrawl.pipelines.digests import body_fingerprint  # noqa: PLC0415 - only crawls that keep state need these
-    from newscrawl.state import NearDuplicateOptions, serialize_signature, text_signature  # noqa: PLC0415
+    # Only crawls that keep state need these; not newscrawl.state, whose datasketch imports scipy (0.6 s of start-up).
+    from newscrawl.pipelines.digests import body_fingerprint  # noqa: PLC0415
+    from newscrawl.signatures import signature_bytes, signature_values  # noqa: PLC0415
 
-    minhash = text_signature(body, NearDuplicateOptions(num_perm=num_perm, shingle_words=shingle_words, shingle_hash=shingle_hash))
-    return body_fingerprint(body), serialize_signature(minhash) if minhash is not None else None
+    values = signature_values(body, num_perm, shingle_words, shingle_hash)
+    return body_fingerprint(body), signature_bytes(values) if values is not None else None
 
 
 def skip_extraction(body: bytes, url: str, headers: Any = None, status: int = 200) -> ExtractionResult:

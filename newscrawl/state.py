@@ -59,9 +59,7 @@ import fcntl
 import hashlib
 import json
 import os
-import re
 import sqlite3
-import struct
 import time
 import uuid
 from functools import lru_cache
@@ -70,9 +68,17 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 import numpy as np
-from datasketch import LeanMinHash, MinHash, MinHashLSH
+from datasketch import LeanMinHash, MinHashLSH
 from w3lib.url import canonicalize_url
 
+from newscrawl.signatures import (
+    _AFFINE32_CODE,
+    MINHASH_SCHEME,
+    MINHASH_SEED,
+    SIGNATURE_HEADER,
+    signature_bytes,
+    signature_values,
+)
 from newscrawl.timespec import parse_datetime
 
 if TYPE_CHECKING:
@@ -81,8 +87,6 @@ if TYPE_CHECKING:
     from typing import Self
 
 SCHEMA_VERSION = 2  # 2: the records table (the written articles themselves)
-MINHASH_SEED = 1  # fixed: signatures made with another seed are not comparable
-MINHASH_SCHEME = "affine32"  # datasketch's hashing scheme; pinned because signatures are stored
 _SIGNATURE_BYTEORDER = "<"
 SHINGLE_HASHES = ("poly64", "sha1")
 DEFAULT_SHINGLE_HASH = "poly64"  # for new databases; "sha1" for those made before it existed
@@ -141,7 +145,6 @@ CREATE TABLE IF NOT EXISTS lsh_bands (
 DROP INDEX IF EXISTS lsh_bands_by_key;
 """
 
-_WORD = re.compile(r"\w+")
 
 GROUP_WRITES = 200
 """With ``group_commit``, a commit after this many writes ..."""
@@ -200,189 +203,14 @@ def _lsh_params(threshold: float, num_perm: int) -> tuple[int, int]:
     return lsh.b, lsh.r
 
 
-def shingles(text: str, words: int) -> set[bytes]:
-    """The word ``words``-grams of ``text``, lower-cased, punctuation ignored (a short text is one shingle)."""
-    tokens = _WORD.findall(text.lower())
-    if not tokens:
-        return set()
-    if len(tokens) <= words:
-        return {" ".join(tokens).encode("utf-8")}
-    return {" ".join(gram).encode("utf-8") for gram in zip(*(tokens[i:] for i in range(words)))}
-
-
 def text_signature(text: str | None, options: NearDuplicateOptions) -> LeanMinHash | None:
     """The MinHash signature of a text's shingles, or None for a text without words.
 
     The same values as datasketch's ``MinHash.update_batch`` (our seed and
-    scheme) fed with the shingles' hashes, computed straight from the
-    hashes with numpy (0.45 ms an article less: no Python list, no checks).
+    scheme) fed with the shingles' hashes (:mod:`newscrawl.signatures`).
     """
-    if options.shingle_hash == "sha1":
-        grams = shingles(text or "", options.shingle_words)
-        hashes = np.fromiter(map(_sha1_hash32, grams), dtype=np.uint32, count=len(grams))
-    else:
-        hashes = shingle_hashes(text or "", options.shingle_words)
-    if not hashes.size:
-        return None
-    return LeanMinHash(seed=MINHASH_SEED, hashvalues=minhash_values(hashes, options.num_perm), scheme=MINHASH_SCHEME)
-
-
-_MINHASH_ROWS = 256  # hashes permuted at once: a block of rows x num_perm uint32 (128 KiB at 128), kept in cache
-_MINHASH_BLOCKS: dict[int, np.ndarray] = {}  # num_perm -> the block, allocated once (not a fresh array per text)
-
-
-def minhash_values(hashes: np.ndarray, num_perm: int) -> np.ndarray:
-    """The hash values of datasketch's ``affine32`` MinHash (seed :data:`MINHASH_SEED`) of 32-bit ``hashes``.
-
-    datasketch mixes each hash with MurmurHash3's 32-bit finalizer, applies
-    the permutations ``a * h + b`` modulo 2**32 and keeps each one's
-    minimum: the same operations here, in uint32, a block of rows at a time
-    in one reused array (a fresh 650 KB array per article cost page faults
-    in the workers).
-    """
-    a, b = _permutations(num_perm)
-    h = hashes.astype(np.uint32)  # a copy: mixed in place below
-    h ^= h >> np.uint32(16)
-    h *= np.uint32(0x85EBCA6B)
-    h ^= h >> np.uint32(13)
-    h *= np.uint32(0xC2B2AE35)
-    h ^= h >> np.uint32(16)
-    block = _MINHASH_BLOCKS.get(num_perm)
-    if block is None:
-        block = _MINHASH_BLOCKS[num_perm] = np.empty((_MINHASH_ROWS, num_perm), dtype=np.uint32)
-    values = np.full(num_perm, np.iinfo(np.uint32).max, dtype=np.uint32)
-    for start in range(0, len(h), _MINHASH_ROWS):
-        rows = h[start : start + _MINHASH_ROWS, None]
-        out = block[: len(rows)]
-        np.multiply(rows, a, out=out)
-        out += b
-        np.minimum(values, out.min(axis=0), out=values)
-    return values
-
-
-# poly64: a shingle's hash is a polynomial hash of its characters modulo 2**64 (an odd base, so the base has an
-# inverse and a substring's hash can be taken from prefix sums whatever its position), mixed with MurmurHash3's
-# 64-bit finalizer and cut to its high 32 bits. All shingles of a text are hashed at once with numpy: about
-# 0.6 ms a 1,000-word article, against 1.3 ms for a SHA-1 of each shingle in a Python loop (make bench).
-_POLY_BASE = 0x9E3779B97F4A7C15
-_POLY_POWERS = np.ones(1, dtype=np.uint64)
-_POLY_INVERSES = np.ones(1, dtype=np.uint64)
-
-
-def _poly_powers(n: int) -> tuple[np.ndarray, np.ndarray]:
-    """(base**i, base**-i) modulo 2**64 for i < n, as uint64 (computed once, grown as needed)."""
-    global _POLY_POWERS, _POLY_INVERSES  # noqa: PLW0603 - a cache of constants
-    if len(_POLY_POWERS) < n:
-        size = max(n, 2 * len(_POLY_POWERS), 1 << 16)
-        _POLY_POWERS = _geometric(_POLY_BASE, size)
-        _POLY_INVERSES = _geometric(pow(_POLY_BASE, -1, 1 << 64), size)
-    return _POLY_POWERS[:n], _POLY_INVERSES[:n]
-
-
-def _geometric(base: int, size: int) -> np.ndarray:
-    """base**0, base**1, ... base**(size - 1) modulo 2**64, as uint64."""
-    steps = np.full(size, base, dtype=np.uint64)
-    steps[0] = 1
-    return np.cumprod(steps, dtype=np.uint64)  # wraps modulo 2**64, as wanted
-
-
-def shingle_hashes(text: str, words: int) -> np.ndarray:
-    """The 32-bit ``poly64`` hashes of the shingles :func:`shingles` finds, as uint32 (empty: no words).
-
-    One hash per shingle in the text, so a repeated shingle repeats its hash
-    (a MinHash keeps minima: repeats do not change it, and sorting them out
-    would cost more than they do). The shingle "w1 w2 ... wn" is a
-    substring of the text's words joined by single spaces, so its hash
-    comes from prefix sums of that string.
-    """
-    joined, starts, ends = _joined_words(text.lower())
-    if not starts.size:
-        return np.empty(0, dtype=np.uint32)
-    codes = joined.astype(np.uint64)
-    powers, inverses = _poly_powers(len(codes))
-    prefix = np.zeros(len(codes) + 1, dtype=np.uint64)
-    np.cumsum(codes * powers, out=prefix[1:])
-    count = max(1, len(starts) - words + 1)
-    first, last = starts[:count], ends[min(words, len(starts)) - 1 :][:count]
-    h = (prefix[last] - prefix[first]) * inverses[first]
-    h ^= h >> np.uint64(33)
-    h *= np.uint64(0xFF51AFD7ED558CCD)
-    h ^= h >> np.uint64(33)
-    h *= np.uint64(0xC4CEB9FE1A85EC53)
-    h ^= h >> np.uint64(33)
-    return (h >> np.uint64(32)).astype(np.uint32)
-
-
-# Which characters are word characters (``\\w``): a table for the Basic Multilingual Plane, made on first use
-# (about 30 ms; before the extraction workers fork), and for the rare characters above it the regex itself,
-# asked once for each (so the two can never disagree).
-_BMP = 0x10000
-_BMP_WORD: np.ndarray | None = None
-_ASTRAL_WORD: dict[int, bool] = {}
-
-
-def _word_table() -> np.ndarray:
-    global _BMP_WORD  # noqa: PLW0603 - a cache of constants
-    if _BMP_WORD is None:
-        text = "".join(map(chr, range(_BMP)))  # lone surrogates included: a str may hold them
-        table = np.zeros(_BMP, dtype=bool)
-        for match in _WORD.finditer(text):
-            table[match.start() : match.end()] = True
-        _BMP_WORD = table
-    return _BMP_WORD
-
-
-def _is_word(codes: np.ndarray) -> np.ndarray:
-    """For each code point, whether ``_WORD`` matches it."""
-    table = _word_table()
-    if not codes.size or codes.max() < _BMP:
-        return table[codes]
-    bmp = codes < _BMP
-    is_word = np.zeros(len(codes), dtype=bool)
-    is_word[bmp] = table[codes[bmp]]
-    others, where = np.unique(codes[~bmp], return_inverse=True)
-    for code in others.tolist():
-        if code not in _ASTRAL_WORD:
-            _ASTRAL_WORD[code] = _WORD.fullmatch(chr(code)) is not None
-    is_word[~bmp] = np.array([_ASTRAL_WORD[code] for code in others.tolist()], dtype=bool)[where]
-    return is_word
-
-
-_SPACE = ord(" ")
-
-
-def _joined_words(text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """``" ".join(_WORD.findall(text))`` as uint32 code points, with where each word starts and ends (exclusive).
-
-    Twice as fast as ``re.findall`` and a join on a news article: each run
-    of other characters becomes one space, those at either end none.
-    """
-    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
-    is_word = _is_word(codes)
-    keep = is_word.copy()
-    keep[1:] |= is_word[:-1]  # a word's characters and the first character after it
-    joined = np.where(is_word, codes, np.uint32(_SPACE))[keep]
-    if joined.size and joined[-1] == _SPACE:
-        joined = joined[:-1]
-    if not joined.size:
-        return joined, np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
-    spaces = np.flatnonzero(joined == _SPACE)
-    return joined, np.concatenate(([0], spaces + 1)), np.concatenate((spaces, [len(joined)]))
-
-
-def _sha1_hash32(data: bytes, _sha1: Any = hashlib.sha1, _from_bytes: Any = int.from_bytes) -> int:
-    """datasketch's default ``sha1_hash32`` (the first 4 bytes of SHA-1, little-endian), with less call overhead."""
-    return _from_bytes(_sha1(data).digest()[:4], "little")
-
-
-@lru_cache(maxsize=4)
-def _permutations(num_perm: int) -> Any:
-    """The permutations of a MinHash with our seed and scheme: drawn once (0.2 ms a signature otherwise)."""
-    return MinHash(num_perm=num_perm, seed=MINHASH_SEED, scheme=MINHASH_SCHEME).permutations
-
-
-_AFFINE32_CODE = 1  # datasketch's code for the affine32 scheme in its serialised format
-_HEADER = struct.Struct("<qiB")  # seed, minus the number of hash values, scheme code (datasketch >= 2.0, "<")
+    values = signature_values(text, options.num_perm, options.shingle_words, options.shingle_hash)
+    return None if values is None else LeanMinHash(seed=MINHASH_SEED, hashvalues=values, scheme=MINHASH_SCHEME)
 
 
 def serialize_signature(signature: LeanMinHash) -> bytes:
@@ -393,9 +221,8 @@ def serialize_signature(signature: LeanMinHash) -> bytes:
     """
     derived = _derived(signature)
     if "bytes" not in derived:
-        if signature.scheme == MINHASH_SCHEME:
-            values = np.asarray(signature.hashvalues, dtype="<u4")
-            derived["bytes"] = _HEADER.pack(signature.seed, -len(values), _AFFINE32_CODE) + values.tobytes()
+        if signature.scheme == MINHASH_SCHEME and signature.seed == MINHASH_SEED:
+            derived["bytes"] = signature_bytes(signature.hashvalues)
         else:
             buf = bytearray(signature.bytesize(byteorder=_SIGNATURE_BYTEORDER))
             signature.serialize(buf, byteorder=_SIGNATURE_BYTEORDER)
@@ -405,13 +232,13 @@ def serialize_signature(signature: LeanMinHash) -> bytes:
 
 def deserialize_signature(data: bytes) -> LeanMinHash:
     """A signature read back from :func:`serialize_signature`'s bytes."""
-    seed, count, code = _HEADER.unpack_from(data)
-    if code == _AFFINE32_CODE and count < 0 and len(data) == _HEADER.size + 4 * -count:
+    seed, count, code = SIGNATURE_HEADER.unpack_from(data)
+    if code == _AFFINE32_CODE and count < 0 and len(data) == SIGNATURE_HEADER.size + 4 * -count:
         # As datasketch's deserialize builds it (object.__new__, the three slots), without checking values
         # that are uint32 by construction: 0.05 ms less an article.
         signature = object.__new__(LeanMinHash)
         signature.seed, signature.scheme = seed, MINHASH_SCHEME
-        signature.hashvalues = np.frombuffer(data, dtype="<u4", offset=_HEADER.size).astype(np.uint32)
+        signature.hashvalues = np.frombuffer(data, dtype="<u4", offset=SIGNATURE_HEADER.size).astype(np.uint32)
     else:
         signature = LeanMinHash.deserialize(data, byteorder=_SIGNATURE_BYTEORDER)
     _derived(signature)["bytes"] = data

@@ -19,9 +19,9 @@ from newscrawl.state import (
     WrittenRecord,
     conditional_headers,
     recrawl_reason,
-    shingles,
     text_signature,
 )
+from newscrawl.signatures import shingles
 from newscrawl.timespec import (
     DateWindow,
     TimeSpecError,
@@ -416,7 +416,7 @@ def test_signatures_are_datasketch_minhashes_of_the_word_shingles() -> None:
     """With sha1 shingle hashing, text_signature is datasketch's MinHash (our seed and scheme) of the shingles, as in databases made before poly64."""
     from datasketch import MinHash  # noqa: PLC0415
 
-    from newscrawl.state import MINHASH_SCHEME, MINHASH_SEED, shingles  # noqa: PLC0415
+    from newscrawl.signatures import MINHASH_SCHEME, MINHASH_SEED  # noqa: PLC0415
 
     assert shingles("Floods, hit!", 5) == {b"floods hit"}  # a short text is one shingle
     assert shingles("one two three four five", 5) == {b"one two three four five"}
@@ -435,7 +435,7 @@ def test_signatures_are_datasketch_minhashes_of_the_word_shingles() -> None:
 
 def test_poly64_hashes_each_shingle_the_same_wherever_it_stands() -> None:
     """shingle_hashes gives one hash per shingle (as many distinct ones as shingles() finds), the same at any position."""
-    from newscrawl.state import shingle_hashes, shingles  # noqa: PLC0415
+    from newscrawl.signatures import shingle_hashes  # noqa: PLC0415
 
     for text in (WIRE, OTHER, "Floods, hit!", "one two three four five six", "one two three four five one two three four five"):
         assert len(set(shingle_hashes(text, 5).tolist())) == len(shingles(text, 5))
@@ -472,7 +472,7 @@ def test_poly64_hashes_match_the_reference_on_any_characters() -> None:
     """The numpy word splitting gives the shingles re.findall(r"\\w+") gives, whatever the script, surrogates included."""
     import random  # noqa: PLC0415
 
-    from newscrawl.state import shingle_hashes  # noqa: PLC0415
+    from newscrawl.signatures import shingle_hashes  # noqa: PLC0415
 
     rnd = random.Random(5)
     blocks = [(0x20, 0x7E), (0xA0, 0x24F), (0x300, 0x36F), (0x400, 0x4FF), (0x600, 0x6FF), (0x900, 0x97F), (0x2000, 0x206F),
@@ -489,7 +489,7 @@ def test_the_word_table_agrees_with_the_regex_on_every_bmp_character() -> None:
     """The lookup table for word characters is the regex's own answer for each of the 65,536 BMP code points."""
     import re  # noqa: PLC0415
 
-    from newscrawl.state import _word_table  # noqa: PLC0415
+    from newscrawl.signatures import _word_table  # noqa: PLC0415
 
     word = re.compile(r"\w")
     table = _word_table()
@@ -501,13 +501,8 @@ def test_poly64_signatures_are_datasketch_minhashes_of_the_shingle_hashes() -> N
     """text_signature computes with numpy what datasketch's MinHash computes from the same hashes (long texts in blocks)."""
     from datasketch import MinHash  # noqa: PLC0415
 
-    from newscrawl.state import (  # noqa: PLC0415
-        MINHASH_SCHEME,
-        MINHASH_SEED,
-        deserialize_signature,
-        serialize_signature,
-        shingle_hashes,
-    )
+    from newscrawl.signatures import MINHASH_SCHEME, MINHASH_SEED, shingle_hashes  # noqa: PLC0415
+    from newscrawl.state import deserialize_signature, serialize_signature  # noqa: PLC0415
 
     long_text = " ".join(f"word{i} of a very long text" for i in range(2000))  # 12,000 words: three blocks
     for text in (WIRE, OTHER, "Floods, hit!", long_text):
@@ -578,3 +573,25 @@ def test_an_old_database_loses_its_band_index_by_key_and_still_replaces_bands(tm
         assert store._db.execute("SELECT count(*) FROM lsh_bands").fetchone()[0] == OPTIONS.bands[0]  # noqa: SLF001
         assert store.first_copy(text_signature(WIRE, OPTIONS), exclude_key="b") is None
         assert store.first_copy(text_signature(OTHER, OPTIONS), exclude_key="b") == ("https://a.example/x", 1)
+
+
+def test_the_permutations_are_datasketchs_and_the_workers_need_no_datasketch() -> None:
+    """Our affine32 permutations are the ones datasketch draws for our seed; a worker's digest imports neither datasketch nor scipy."""
+    import subprocess  # noqa: PLC0415
+    import sys  # noqa: PLC0415
+
+    from datasketch import MinHash  # noqa: PLC0415
+
+    from newscrawl.signatures import MINHASH_SCHEME, MINHASH_SEED, _permutations  # noqa: PLC0415
+
+    for num_perm in (64, 128, 256):
+        a, b = _permutations(num_perm)
+        expected = MinHash(num_perm=num_perm, seed=MINHASH_SEED, scheme=MINHASH_SCHEME).permutations
+        assert a.tolist() == expected[0].tolist() and b.tolist() == expected[1].tolist()
+    code = (
+        "import sys; from newscrawl.pool import text_digest; fp, sig = text_digest(sys.argv[1], 128, 5, 'poly64'); "
+        "assert len(fp) == 40 and len(sig) == 13 + 4 * 128; "
+        "print(sorted(m for m in ('datasketch', 'scipy', 'newscrawl.state') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code, WIRE], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
