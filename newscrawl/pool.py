@@ -307,6 +307,15 @@ def _run_worker(sock: socket.socket, func: ExtractFunction) -> None:
         os._exit(code)
 
 
+def _tell(ctl: socket.socket, message: bytes) -> bool:
+    """Send the crawler a control message; False when it is gone (its workers are then stopped too)."""
+    try:
+        ctl.send(message)
+    except OSError:
+        return False
+    return True
+
+
 def zygote_main(argv: list[str] | None = None) -> None:
     """The template process: warm up, then fork a worker for every socket the crawler sends.
 
@@ -347,7 +356,10 @@ def zygote_main(argv: list[str] | None = None) -> None:
             with contextlib.suppress(OSError):
                 ctl.send(b"X %d %d" % (pid, os.waitstatus_to_exitcode(status)))
 
-    ctl.send(b"R")
+    try:
+        ctl.send(b"R")
+    except OSError:  # the crawler is gone before using us (started early, it stopped on a bad setting, say)
+        return
     while True:
         try:
             ready, _, _ = select.select([ctl, wake_r], [], [])
@@ -372,7 +384,8 @@ def zygote_main(argv: list[str] | None = None) -> None:
             pid = os.fork()
         except OSError as exc:
             os.close(fds[0])
-            ctl.send(b"E " + str(exc).encode()[:200])
+            if not _tell(ctl, b"E " + str(exc).encode()[:200]):
+                break
             continue
         if pid == 0:  # the worker
             signal.set_wakeup_fd(-1)
@@ -383,7 +396,8 @@ def zygote_main(argv: list[str] | None = None) -> None:
             _run_worker(socket.socket(fileno=fds[0]), func)
         os.close(fds[0])
         children.add(pid)
-        ctl.send(b"P %d" % pid)
+        if not _tell(ctl, b"P %d" % pid):
+            break
 
     deadline = time.monotonic() + 1.0
     while children and time.monotonic() < deadline:
@@ -436,6 +450,64 @@ class PoolBrokenError(RuntimeError):
     """The template process is gone, so no new worker can be started."""
 
 
+def default_workers() -> int:
+    """One worker per core this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+def pool_options(settings: Any) -> PoolOptions:
+    """The pool's options from Scrapy settings; a value that makes no sense is an error."""
+    workers = settings.get("NEWSCRAWL_EXTRACT_WORKERS")
+    workers = default_workers() if workers in (None, "") else int(workers)
+    options = PoolOptions(
+        workers=workers,
+        timeout=settings.getfloat("NEWSCRAWL_EXTRACT_TIMEOUT", 20.0),
+        max_tasks_per_worker=settings.getint("NEWSCRAWL_EXTRACT_MAX_TASKS_PER_WORKER", 1000),
+        function=settings.get("NEWSCRAWL_EXTRACT_FUNCTION") or DEFAULT_FUNCTION,
+    )
+    if options.workers < 0 or options.timeout < 0 or options.max_tasks_per_worker < 0:
+        msg = "NEWSCRAWL_EXTRACT_WORKERS, _TIMEOUT and _MAX_TASKS_PER_WORKER cannot be negative"
+        raise ValueError(msg)
+    return options
+
+
+def _start_template(function: str) -> tuple[subprocess.Popen[bytes], socket.socket]:
+    """Start a template process for ``function``: (the process, our end of its control socket)."""
+    ctl, child = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    env = dict(os.environ)
+    # the workers import what this process can import (a custom NEWSCRAWL_EXTRACT_FUNCTION included)
+    env["PYTHONPATH"] = os.pathsep.join(os.path.abspath(p or os.curdir) for p in sys.path)
+    code = "import sys; from newscrawl.pool import zygote_main; zygote_main(sys.argv[1:])"
+    process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
+        [sys.executable, "-c", code, str(child.fileno()), function],
+        pass_fds=(child.fileno(),),
+        stdin=subprocess.DEVNULL,
+        env=env,
+    )
+    child.close()
+    return process, ctl
+
+
+# Templates started before their pool exists, by extract function: the pool that starts first adopts one.
+_EARLY_TEMPLATES: dict[str, tuple[subprocess.Popen[bytes], socket.socket]] = {}
+
+
+def start_template_early(function: str) -> None:
+    """Start the template process for ``function`` now, for the crawl's pool to adopt when it starts.
+
+    The template's warm-up (imports, a first page: about a second) then
+    runs while the crawl process itself starts up, instead of after, so
+    the first pages are extracted as soon as they arrive. ``scrapy crawl``
+    calls this (:mod:`newscrawl.commands.crawl`). A template nobody adopts
+    ends with this process: its control socket closes.
+    """
+    if function not in _EARLY_TEMPLATES:
+        _EARLY_TEMPLATES[function] = _start_template(function)
+
+
 class ExtractionPool:
     """Extracts pages in worker processes; ``await pool.extract(...)`` from the asyncio loop.
 
@@ -467,22 +539,19 @@ class ExtractionPool:
         self._ctl: socket.socket | None = None
         self._closing = False
         self.broken: str | None = None
+        self.started_early = False
+        """The template was started before the crawl built this pool (:func:`start_template_early`)."""
 
     # -- life cycle --------------------------------------------------------------------------
     def start(self) -> None:
-        """Start the template process and ask it for the workers (returns at once)."""
-        ctl, child = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        env = dict(os.environ)
-        # the workers import what this process can import (a custom NEWSCRAWL_EXTRACT_FUNCTION included)
-        env["PYTHONPATH"] = os.pathsep.join(os.path.abspath(p or os.curdir) for p in sys.path)
-        code = "import sys; from newscrawl.pool import zygote_main; zygote_main(sys.argv[1:])"
-        self._zygote = subprocess.Popen(  # noqa: S603 - our own interpreter and module
-            [sys.executable, "-c", code, str(child.fileno()), self.options.function],
-            pass_fds=(child.fileno(),),
-            stdin=subprocess.DEVNULL,
-            env=env,
-        )
-        child.close()
+        """Start the template process (or adopt the one :func:`start_template_early` started) and ask it for
+        the workers (returns at once)."""
+        early = _EARLY_TEMPLATES.pop(self.options.function, None)
+        if early is not None and early[0].poll() is None:
+            self.started_early = True
+        else:
+            early = _start_template(self.options.function)
+        self._zygote, ctl = early
         ctl.setblocking(False)
         self._ctl = ctl
         self.loop.add_reader(ctl.fileno(), self._on_control)

@@ -62,6 +62,21 @@ _EXPECTED = {
 }
 
 
+def _function_problem(path: str) -> str | None:
+    """Why ``module:function`` cannot be loaded (the module imported here, as the crawl would), or None."""
+    from newscrawl.pool import load_function  # noqa: PLC0415 - light; the function's own module is the cost
+
+    try:
+        load_function(path)
+    except (ImportError, AttributeError, ValueError, TypeError) as exc:
+        return f"cannot be loaded ({type(exc).__name__}: {exc})"
+    return None
+
+
+# String settings that name something to load: checked by loading it, not by kind.
+_LOADED = {"NEWSCRAWL_EXTRACT_FUNCTION": _function_problem}
+
+
 def settings_problems(
     settings: BaseSettings, defaults: Mapping[str, Any] | None = None, *, min_priority: str = "default"
 ) -> list[str]:
@@ -81,6 +96,11 @@ def settings_problems(
             close = [stems[s] for s in difflib.get_close_matches(name.removeprefix(PREFIX), stems, n=2, cutoff=0.75)]
             hint = f"; did you mean {' or '.join(close)}?" if close else ""
             problems.append(f"{name}: unknown setting{hint}")
+            continue
+        if name in _LOADED and value:
+            problem = _LOADED[name](str(value))
+            if problem:
+                problems.append(f"{name}={value}: {problem}")
             continue
         kind = _kind(defaults[name])
         if kind is None or value is None:

@@ -99,6 +99,20 @@ def test_unusable_settings_are_named_one_line_each(name: str, value: str, proble
     assert settings_problems(settings, DEFAULTS) == [problem]
 
 
+@pytest.mark.parametrize(("value", "problem"), [
+    ("nope.mod:fn", "cannot be loaded (ModuleNotFoundError: No module named 'nope')"),
+    ("newscrawl.pool:no_such_function", "cannot be loaded (AttributeError: module 'newscrawl.pool' has no attribute 'no_such_function')"),
+    ("justaname", "cannot be loaded (ValueError: not a 'module:function' path: 'justaname')"),
+    ("newscrawl.pool:DEFAULT_FUNCTION", "cannot be loaded (TypeError: newscrawl.pool:DEFAULT_FUNCTION is not callable)"),
+])
+def test_an_extract_function_that_cannot_be_loaded_is_one_line(value: str, problem: str) -> None:
+    """NEWSCRAWL_EXTRACT_FUNCTION is loaded by the check: a missing module or name, or not a callable, is one line."""
+    settings = Settings({"NEWSCRAWL_EXTRACT_FUNCTION": value}, priority="cmdline")
+    assert settings_problems(settings) == [f"NEWSCRAWL_EXTRACT_FUNCTION={value}: {problem}"]
+    good = Settings({"NEWSCRAWL_EXTRACT_FUNCTION": "newscrawl.pool:skip_extraction"}, priority="cmdline")
+    assert settings_problems(good) == []
+
+
 @pytest.mark.parametrize(("name", "value"), [
     ("NEWSCRAWL_A_COUNT", "7"), ("NEWSCRAWL_A_DELAY", "0.25"), ("NEWSCRAWL_A_ENABLED", "false"),
     ("NEWSCRAWL_A_CODES", "429,503"), ("NEWSCRAWL_A_FILE", "out/summary.json"), ("NEWSCRAWL_A_NAME", "anything"),
@@ -132,3 +146,23 @@ def test_bad_setting_stops_the_crawl_before_any_request(tmp_path: Path) -> None:
     assert "Traceback" not in proc.stderr
     assert requests == []
     assert not (tmp_path / "out.jsonl").exists()
+
+
+def test_an_extract_function_that_cannot_be_loaded_stops_the_crawl_in_one_line(tmp_path: Path) -> None:
+    """`scrapy crawl -s NEWSCRAWL_EXTRACT_FUNCTION=<missing>` exits 2 with one line: no traceback, not even the template's."""
+    with FaultSite(tmp_path) as site:
+        proc = subprocess.run(
+            [sys.executable, "-m", "scrapy", "crawl", "news", "-a", f"url={site.url('/')}",
+             "-s", "NEWSCRAWL_EXTRACT_FUNCTION=nope.mod:extract", "-s", "NEWSCRAWL_STATE_ENABLED=False",
+             "-O", str(tmp_path / "out.jsonl")],
+            cwd=ROOT, capture_output=True, text=True, check=False, timeout=60,
+        )
+        requests = site.requests()
+    assert proc.returncode == 2
+    errors = [line for line in proc.stderr.splitlines() if "error" in line.lower()]
+    assert errors == [
+        "scrapy crawl news: error: -s NEWSCRAWL_EXTRACT_FUNCTION=nope.mod:extract: "
+        "cannot be loaded (ModuleNotFoundError: No module named 'nope')"
+    ]
+    assert "Traceback" not in proc.stderr
+    assert requests == []

@@ -97,6 +97,42 @@ def test_pool_gives_the_same_results_as_in_process_extraction() -> None:
     assert events.count("worker_started") == 2
 
 
+def test_a_template_started_early_is_adopted_by_the_pool() -> None:
+    """start_template_early's template (warming up before the pool exists) serves the next pool for its function, once."""
+    from newscrawl.pool import _EARLY_TEMPLATES, start_template_early  # noqa: PLC0415
+
+    pages = fixture_pages()[:3]
+    start_template_early("newscrawl.extraction:extract")
+    early_pid = _EARLY_TEMPLATES["newscrawl.extraction:extract"][0].pid
+    results, events, pool = run_pool(PoolOptions(workers=1, timeout=30), pages)
+    assert pool.started_early and pool._zygote is not None and pool._zygote.pid == early_pid  # noqa: SLF001
+    func = load_function("newscrawl.extraction:extract")
+    assert results == [run_extraction(func, body, url, HEADERS, 200) for body, url in pages]
+    assert _EARLY_TEMPLATES == {} and _gone(early_pid)  # adopted, then closed with its pool
+    _, _, later = run_pool(PoolOptions(workers=1, timeout=30), pages[:1])
+    assert not later.started_early  # the next pool starts its own
+
+
+def test_the_crawl_command_starts_the_template_only_for_a_pool() -> None:
+    """pool_function names the extract function only when the crawl will run workers (pipeline on, asyncio, workers > 0)."""
+    from scrapy.settings import Settings  # noqa: PLC0415
+
+    from newscrawl import settings as project  # noqa: PLC0415
+    from newscrawl.commands.crawl import pool_function  # noqa: PLC0415
+
+    def with_(**changes: Any) -> Settings:
+        values = {k: getattr(project, k) for k in dir(project) if k.isupper()}
+        return Settings({**values, **changes})
+
+    assert pool_function(with_()) == "newscrawl.extraction:extract"
+    assert pool_function(with_(NEWSCRAWL_EXTRACT_FUNCTION=CHAOS)) == CHAOS
+    assert pool_function(with_(NEWSCRAWL_EXTRACT_WORKERS=0)) is None
+    assert pool_function(with_(NEWSCRAWL_EXTRACT_WORKERS="many")) is None  # the crawl reports it, as before
+    assert pool_function(with_(NEWSCRAWL_EXTRACT_WORKERS=-1)) is None
+    assert pool_function(with_(TWISTED_REACTOR="twisted.internet.epollreactor.EPollReactor")) is None
+    assert pool_function(with_(ITEM_PIPELINES={"newscrawl.pipelines.extract.ExtractPipeline": None})) is None
+
+
 def test_pool_kills_a_hanging_page_and_keeps_the_others() -> None:
     """A page that never finishes is skipped as extract_timeout; the pages queued behind it are still extracted."""
     good = fixture_pages()[:5]
@@ -244,6 +280,7 @@ def test_crawl_with_worker_pool_writes_the_same_items_as_in_process(demo_crawls:
     assert len(pooled.items) == len(manifest["articles"])
     assert _without_fetch_time(pooled.items) == _without_fetch_time(inline.items)
     assert pooled.stats["newscrawl/extract/worker_started"] == 2
+    assert pooled.stats["newscrawl/extract/template_started_early"] is True  # scrapy crawl started it first
     assert "newscrawl/extract/worker_started" not in inline.stats
 
 

@@ -2,14 +2,23 @@
 
 Scrapy's own help describes only the command's options; a user looking
 for how to point newscrawl at an outlet would not find the spider's
-arguments there. This is Scrapy's command, unchanged but for that text.
+arguments there. This is Scrapy's command but for that text, and for
+one more thing: when the crawl will extract in a pool of workers, their
+template process is started first (:func:`newscrawl.pool.start_template_early`),
+so that it warms up while the crawl process starts.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
+from scrapy.settings import BaseSettings
+
+
+_EXTRACT_PIPELINE = "newscrawl.pipelines.extract.ExtractPipeline"
+_ASYNCIO_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 
 NEWS_ARGUMENTS = """\
 The news spider (scrapy crawl news -a NAME=VALUE ...; give at least one source):
@@ -36,3 +45,36 @@ class Command(ScrapyCrawlCommand):
         super().add_options(parser)
         base = parser.formatter_class
         parser.formatter_class = type("KeepDescriptionLines", (argparse.RawDescriptionHelpFormatter, base), {})
+
+    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        """Scrapy's crawl, the extraction template started first when the crawl will use it."""
+        if len(args) == 1 and self.settings is not None:
+            function = pool_function(self.settings)
+            if function is not None:
+                from newscrawl.pool import start_template_early  # noqa: PLC0415
+
+                start_template_early(function)
+        super().run(args, opts)
+
+
+def pool_function(settings: BaseSettings) -> str | None:
+    """The extract function a crawl with ``settings`` runs in a pool of workers; None when it runs none.
+
+    A setting that makes no sense gives None here: the crawl reports it
+    itself, as it would without this.
+    """
+    from newscrawl.pool import pool_options  # noqa: PLC0415 - light: not the pipeline (state, datasketch)
+
+    pipelines = settings.getwithbase("ITEM_PIPELINES")
+    if pipelines.get(_EXTRACT_PIPELINE) is None or settings.get("TWISTED_REACTOR") != _ASYNCIO_REACTOR:
+        return None
+    try:
+        options = pool_options(settings)
+    except (TypeError, ValueError):
+        return None
+    module = options.function.partition(":")[0] if ":" in options.function else options.function.rpartition(".")[0]
+    try:
+        found = importlib.util.find_spec(module) is not None  # without importing it (that is the template's work)
+    except (ImportError, ValueError):
+        found = False
+    return options.function if options.workers > 0 and found else None

@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -42,13 +41,14 @@ from newscrawl.items import Article
 from newscrawl.listing import fill_from_listing
 from newscrawl.middlewares import _fetched_at, stamp_provenance
 from newscrawl.pipelines.digests import remember_text_digest
-from newscrawl.pool import (
-    DEFAULT_FUNCTION,
+from newscrawl.pool import (  # noqa: F401 - default_workers, pool_options: where they were first
     ExtractionPool,
     PoolOptions,
     SignatureOptions,
     article_from_dict,
+    default_workers,
     load_function,
+    pool_options,
     run_extraction,
 )
 from newscrawl.warc import WarcLocation
@@ -133,30 +133,6 @@ def signature_options(crawler: Crawler) -> SignatureOptions | None:
     return (near.num_perm, near.shingle_words, near.shingle_hash)
 
 
-def default_workers() -> int:
-    """One worker per core this process may run on."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not Linux
-        return os.cpu_count() or 1
-
-
-def pool_options(settings: Any) -> PoolOptions:
-    """The pool's options from Scrapy settings; a value that makes no sense is an error."""
-    workers = settings.get("NEWSCRAWL_EXTRACT_WORKERS")
-    workers = default_workers() if workers in (None, "") else int(workers)
-    options = PoolOptions(
-        workers=workers,
-        timeout=settings.getfloat("NEWSCRAWL_EXTRACT_TIMEOUT", 20.0),
-        max_tasks_per_worker=settings.getint("NEWSCRAWL_EXTRACT_MAX_TASKS_PER_WORKER", 1000),
-        function=settings.get("NEWSCRAWL_EXTRACT_FUNCTION") or DEFAULT_FUNCTION,
-    )
-    if options.workers < 0 or options.timeout < 0 or options.max_tasks_per_worker < 0:
-        msg = "NEWSCRAWL_EXTRACT_WORKERS, _TIMEOUT and _MAX_TASKS_PER_WORKER cannot be negative"
-        raise ValueError(msg)
-    return options
-
-
 class ExtractPipeline:
     """Turns each :class:`RawPage` into an :class:`Article` (or drops it with a counted reason).
 
@@ -197,6 +173,7 @@ class ExtractPipeline:
         self.pool = ExtractionPool(self.options, asyncio.get_running_loop(), self._count_event)
         self.pool.start()
         self.stats.set_value("newscrawl/extract/workers", self.options.workers)
+        self.stats.set_value("newscrawl/extract/template_started_early", self.pool.started_early)
 
     async def close_spider(self) -> None:
         """Stop the workers and the template process."""
