@@ -508,6 +508,15 @@ def start_template_early(function: str) -> None:
         _EARLY_TEMPLATES[function] = _start_template(function)
 
 
+def close_early_templates() -> None:
+    """Let go of the templates started early that no pool adopted: each exits when its control socket closes."""
+    while _EARLY_TEMPLATES:
+        _function, (process, ctl) = _EARLY_TEMPLATES.popitem()
+        ctl.close()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.wait(timeout=0)  # reaped now if already gone; otherwise by subprocess once it exits
+
+
 class ExtractionPool:
     """Extracts pages in worker processes; ``await pool.extract(...)`` from the asyncio loop.
 
@@ -550,6 +559,8 @@ class ExtractionPool:
         if early is not None and early[0].poll() is None:
             self.started_early = True
         else:
+            if early is not None:
+                early[1].close()
             early = _start_template(self.options.function)
         self._zygote, ctl = early
         ctl.setblocking(False)

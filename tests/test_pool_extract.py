@@ -113,6 +113,18 @@ def test_a_template_started_early_is_adopted_by_the_pool() -> None:
     assert not later.started_early  # the next pool starts its own
 
 
+def test_a_template_started_early_but_not_adopted_goes_away() -> None:
+    """A crawl that ends up extracting in-process lets go of the template started early for it: that template exits."""
+    from newscrawl.pool import _EARLY_TEMPLATES, start_template_early  # noqa: PLC0415
+
+    start_template_early("newscrawl.pool:skip_extraction")
+    process = _EARLY_TEMPLATES["newscrawl.pool:skip_extraction"][0]
+    pipe = ExtractPipeline.from_crawler(_crawler(NEWSCRAWL_EXTRACT_WORKERS=0))
+    asyncio.run(pipe.open_spider())
+    assert pipe.pool is None and _EARLY_TEMPLATES == {}
+    assert process.wait(timeout=30) == 0  # it finished warming up, found its socket closed, and exited
+
+
 def test_the_crawl_command_starts_the_template_only_for_a_pool() -> None:
     """pool_function names the extract function only when the crawl will run workers (pipeline on, asyncio, workers > 0)."""
     from scrapy.settings import Settings  # noqa: PLC0415

@@ -46,6 +46,7 @@ from newscrawl.pool import (  # noqa: F401 - default_workers, pool_options: wher
     PoolOptions,
     SignatureOptions,
     article_from_dict,
+    close_early_templates,
     default_workers,
     load_function,
     pool_options,
@@ -159,6 +160,12 @@ class ExtractPipeline:
 
     async def open_spider(self) -> None:
         """Start the pool (its workers warm up while the first pages download)."""
+        try:
+            self._start()
+        finally:
+            close_early_templates()  # one started for other settings than the crawl ended up with is not needed
+
+    def _start(self) -> None:
         self._func = load_function(self.options.function)  # fail at start on a bad path, not per page
         if self.options.workers == 0:
             return
