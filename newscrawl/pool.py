@@ -100,14 +100,20 @@ class PoolOptions:
 # -- what crosses the process boundary ----------------------------------------------------
 
 
-def load_function(path: str) -> ExtractFunction:
-    """The callable named by ``module:function`` (or ``module.function``)."""
+def function_path(path: str) -> tuple[str, str]:
+    """(module, name) of a ``module:function`` (or ``module.function``) path; ValueError for anything else."""
     module_name, sep, name = path.partition(":")
     if not sep:
         module_name, _, name = path.rpartition(".")
     if not module_name or not name:
         msg = f"not a 'module:function' path: {path!r}"
         raise ValueError(msg)
+    return module_name, name
+
+
+def load_function(path: str) -> ExtractFunction:
+    """The callable named by ``module:function`` (or ``module.function``)."""
+    module_name, name = function_path(path)
     func = getattr(importlib.import_module(module_name), name)
     if not callable(func):
         msg = f"{path} is not callable"
@@ -356,9 +362,7 @@ def zygote_main(argv: list[str] | None = None) -> None:
             with contextlib.suppress(OSError):
                 ctl.send(b"X %d %d" % (pid, os.waitstatus_to_exitcode(status)))
 
-    try:
-        ctl.send(b"R")
-    except OSError:  # the crawler is gone before using us (started early, it stopped on a bad setting, say)
+    if not _tell(ctl, b"R"):  # the crawler is gone before using us (started early, it stopped on a bad setting, say)
         return
     while True:
         try:

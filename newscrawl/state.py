@@ -259,6 +259,34 @@ def band_buckets(signature: LeanMinHash, bands: int, rows: int) -> list[tuple[in
     return found
 
 
+class BandIndex:
+    """Keys by the band buckets of their signatures, in memory: articles not in the database's index yet."""
+
+    def __init__(self) -> None:
+        self._keys: dict[tuple[int, int], set[str]] = {}
+
+    def __bool__(self) -> bool:
+        return bool(self._keys)
+
+    def add(self, key: str, buckets: Iterable[tuple[int, int]]) -> None:
+        for bucket in buckets:
+            self._keys.setdefault(bucket, set()).add(key)
+
+    def remove(self, key: str, buckets: Iterable[tuple[int, int]]) -> None:
+        for bucket in buckets:
+            keys = self._keys.get(bucket)
+            if keys is not None:
+                keys.discard(key)
+                if not keys:
+                    del self._keys[bucket]
+
+    def candidates(self, buckets: Iterable[tuple[int, int]], *, exclude: str) -> set[str]:
+        """The keys sharing a bucket with ``buckets``, but ``exclude``."""
+        found = {key for bucket in buckets for key in self._keys.get(bucket, ())}
+        found.discard(exclude)
+        return found
+
+
 # What was derived from a signature (its bytes, its band buckets), kept while the crawl uses it: an article's
 # signature is serialised for its note and its record, and its buckets searched and then stored. By id(), with
 # the signature itself to tell a reused id apart; bounded.
@@ -425,7 +453,7 @@ class StateStore:
         # Group mode: first versions written in the open group, not in the database yet (see record_written).
         self._buffer: dict[str, WrittenRecord] = {}
         self._buffer_urls: set[str] = set()  # their URLs, normalised (lookup)
-        self._buffer_bands: dict[tuple[int, int], list[str]] = {}  # their band buckets (first_copy)
+        self._buffer_bands = BandIndex()  # their band buckets (first_copy)
         self._group_started = 0.0
         self._notes: NoteFile | None = None  # this crawl's write-ahead notes, opened at the first
         self._settling: list[NoteFile] = []  # notes files of dead crawls being settled
@@ -493,20 +521,24 @@ class StateStore:
                 self._db.execute("ROLLBACK")
             raise
         self._db.execute("RELEASE write")
-        self._writes += 1
-        if not self.group_commit or self._group_due():
-            self.commit()
+        self._wrote()
 
     def _begin(self) -> None:
         if not self._db.in_transaction:
             self._db.execute("BEGIN IMMEDIATE")
-            if not self._writes:
-                self._group_started = time.monotonic()
+
+    def _wrote(self) -> None:
+        """One more write in the open group (in the transaction, or buffered); commit when the group is due."""
+        if not self._writes:
+            self._group_started = time.monotonic()
+        self._writes += 1
+        if not self.group_commit or self._group_due():
+            self.commit()
 
     def commit_if_due(self) -> None:
         """Commit the open group once it is due (a crawl calls this on a timer, so an idle crawl does not keep
         other writers waiting)."""
-        if (self._db.in_transaction or self._buffer) and self._group_due():
+        if (self._db.in_transaction or self._buffer) and self._group_due():  # a transaction whose write failed too
             self.commit()
 
     def _group_due(self) -> bool:
@@ -609,7 +641,7 @@ class StateStore:
         """
         bands, rows = self.near_duplicates.bands
         pairs = band_buckets(signature, bands, rows)
-        if any(key != exclude_key for pair in pairs for key in self._buffer_bands.get(pair, ())):
+        if self._buffer_bands.candidates(pairs, exclude=exclude_key):
             self._flush()  # a buffered article is a candidate (rare): the query below then sees it, in its order
         # One primary-key lookup per band, and the articles only for keys found (most texts have none): a row-value
         # IN (VALUES ...) made SQLite scan every band row, and a UNION with the join cost a temporary B-tree a band.
@@ -644,15 +676,10 @@ class StateStore:
             self._buffer[record.key] = record
             self._buffer_urls.update(normalize_url(u) for u in record.urls if u)
             if record.signature is not None:
-                for pair in band_buckets(record.signature, *self.near_duplicates.bands):
-                    self._buffer_bands.setdefault(pair, []).append(record.key)
+                self._buffer_bands.add(record.key, band_buckets(record.signature, *self.near_duplicates.bands))
             if self._notes is not None:
                 self._notes.written(record.key)
-            if not self._writes and not self._db.in_transaction:
-                self._group_started = time.monotonic()
-            self._writes += 1
-            if self._group_due():
-                self.commit()
+            self._wrote()
             return
         self._write_now(record)
 
@@ -661,7 +688,7 @@ class StateStore:
         if not self._buffer:
             return
         records = list(self._buffer.values())
-        self._buffer, self._buffer_urls, self._buffer_bands = {}, set(), {}
+        self._buffer, self._buffer_urls, self._buffer_bands = {}, set(), BandIndex()
         self._begin()
         self._db.execute("SAVEPOINT flush")
         try:

@@ -27,13 +27,14 @@ from test_spider_news import article_html, listing_html, write_site
 
 from newscrawl import __version__
 from newscrawl.items import Article, Image
-from newscrawl.pipelines.extract import ExtractPipeline, RawPage, pool_options
+from newscrawl.pipelines.extract import ExtractPipeline, RawPage
 from newscrawl.pool import (
     ExtractionPool,
     PoolOptions,
     article_from_dict,
     article_to_dict,
     load_function,
+    pool_options,
     run_extraction,
 )
 

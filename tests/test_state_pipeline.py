@@ -239,7 +239,7 @@ def test_not_modified_answer_is_recorded_and_dropped(tmp_path: Path) -> None:
 def test_extraction_computes_the_signature_the_state_pipeline_would() -> None:
     """run_extraction with the crawl's near-duplicate options returns the body's fingerprint and MinHash signature."""
     from newscrawl.extraction import extract  # noqa: PLC0415
-    from newscrawl.pipelines.dedupe import body_fingerprint  # noqa: PLC0415
+    from newscrawl.pipelines.digests import body_fingerprint  # noqa: PLC0415
     from newscrawl.pool import run_extraction  # noqa: PLC0415
     from newscrawl.state import (  # noqa: PLC0415
         NearDuplicateOptions,
@@ -357,7 +357,11 @@ def test_the_jsonl_exporter_writes_the_lines_scrapys_exporter_writes() -> None:
 
 def test_the_digest_lasts_until_the_article_is_exported(tmp_path: Path) -> None:
     """A pipeline after the state one (the distributed claim) still gets the workers' fingerprint; export forgets it."""
-    from newscrawl.pipelines.digests import body_fingerprint, item_fingerprint, remember_text_digest  # noqa: PLC0415
+    from newscrawl.pipelines.digests import (  # noqa: PLC0415
+        body_fingerprint,
+        item_fingerprint,
+        remember_text_digest,
+    )
 
     crawler = make_crawler(tmp_path)
     pipe = StatePipeline.from_crawler(crawler)
@@ -393,4 +397,4 @@ def test_the_in_flight_copies_are_bounded(tmp_path: Path, monkeypatch: pytest.Mo
     for n in range(5):
         pipe.process_item(article(f"https://site{n}.example/story", body=f"Story {n}: " + (OTHER if n % 2 else WIRE)))
     assert list(pipe._run) == [f"https://site{n}.example/story" for n in (2, 3, 4)]  # noqa: SLF001
-    assert {key for keys in pipe._run_buckets.values() for key in keys} == set(pipe._run)  # noqa: SLF001
+    assert {key for keys in pipe._run_buckets._keys.values() for key in keys} == set(pipe._run)  # noqa: SLF001

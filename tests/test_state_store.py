@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from newscrawl.signatures import shingles
 from newscrawl.state import (
     NearDuplicateOptions,
     RecrawlPolicy,
@@ -21,7 +22,6 @@ from newscrawl.state import (
     recrawl_reason,
     text_signature,
 )
-from newscrawl.signatures import shingles
 from newscrawl.timespec import (
     DateWindow,
     TimeSpecError,

@@ -63,18 +63,14 @@ def pool_function(settings: BaseSettings) -> str | None:
     A setting that makes no sense gives None here: the crawl reports it
     itself, as it would without this.
     """
-    from newscrawl.pool import pool_options  # noqa: PLC0415 - light: not the pipeline (state, datasketch)
+    from newscrawl.pool import function_path, pool_options  # noqa: PLC0415 - light: not the pipeline (state, datasketch)
 
     pipelines = settings.getwithbase("ITEM_PIPELINES")
     if pipelines.get(_EXTRACT_PIPELINE) is None or settings.get("TWISTED_REACTOR") != _ASYNCIO_REACTOR:
         return None
     try:
         options = pool_options(settings)
-    except (TypeError, ValueError):
+        found = importlib.util.find_spec(function_path(options.function)[0]) is not None  # found, not imported
+    except (TypeError, ValueError, ImportError):
         return None
-    module = options.function.partition(":")[0] if ":" in options.function else options.function.rpartition(".")[0]
-    try:
-        found = importlib.util.find_spec(module) is not None  # without importing it (that is the template's work)
-    except (ImportError, ValueError):
-        found = False
     return options.function if options.workers > 0 and found else None

@@ -7,9 +7,7 @@ from typing import TYPE_CHECKING, Any
 from scrapy.exceptions import DropItem, NotConfigured
 
 from newscrawl.items import Article
-from newscrawl.pipelines.digests import body_fingerprint, item_fingerprint
-
-__all__ = ["DedupePipeline", "body_fingerprint", "url_key"]
+from newscrawl.pipelines.digests import item_fingerprint
 
 if TYPE_CHECKING:
     from typing import Self

@@ -41,13 +41,12 @@ from newscrawl.items import Article
 from newscrawl.listing import fill_from_listing
 from newscrawl.middlewares import _fetched_at, stamp_provenance
 from newscrawl.pipelines.digests import remember_text_digest
-from newscrawl.pool import (  # noqa: F401 - default_workers, pool_options: where they were first
+from newscrawl.pool import (
     ExtractionPool,
     PoolOptions,
     SignatureOptions,
     article_from_dict,
     close_early_templates,
-    default_workers,
     load_function,
     pool_options,
     run_extraction,

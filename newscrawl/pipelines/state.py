@@ -33,7 +33,6 @@ middle of a group as they cover one between a line and its record.
 from __future__ import annotations
 
 import collections
-import contextlib
 import json
 import logging
 from pathlib import Path
@@ -55,8 +54,13 @@ from newscrawl.incremental import (
 )
 from newscrawl.items import Article
 from newscrawl.pipelines.dedupe import url_key
-from newscrawl.pipelines.digests import forget_text_digest, item_fingerprint, item_signature
+from newscrawl.pipelines.digests import (
+    forget_text_digest,
+    item_fingerprint,
+    item_signature,
+)
 from newscrawl.state import (
+    BandIndex,
     NearDuplicateOptions,
     StateStore,
     Validators,
@@ -140,7 +144,7 @@ class StatePipeline:
         # store's own search cannot see yet: by key, with an index of their band buckets. Bounded, so a long
         # crawl holds no signature for every article it wrote (the store has those).
         self._run: collections.OrderedDict[str, _RunCopy] = collections.OrderedDict()
-        self._run_buckets: dict[tuple[int, int], set[str]] = {}
+        self._run_buckets = BandIndex()
         self._run_order = 0
 
     @classmethod
@@ -196,10 +200,8 @@ class StatePipeline:
         found = self.store.first_copy(signature, exclude_key=key)
         if found is not None:
             return found[0]
-        assert self.options.near_duplicates is not None
         near = self.store.near_duplicates
-        keys = {other for bucket in band_buckets(signature, *near.bands) for other in self._run_buckets.get(bucket, ())}
-        keys.discard(key)
+        keys = self._run_buckets.candidates(band_buckets(signature, *near.bands), exclude=key)
         for copy in sorted((self._run[other] for other in keys), key=lambda c: c.order):
             if signature.jaccard(copy.signature) >= near.threshold:
                 return copy.duplicate_of or copy.url
@@ -211,19 +213,15 @@ class StatePipeline:
         buckets = band_buckets(signature, *self.store.near_duplicates.bands)
         self._run_order += 1
         self._run[key] = _RunCopy(self._run_order, item.url, item.duplicate_of, signature, buckets)
-        for bucket in buckets:
-            self._run_buckets.setdefault(bucket, set()).add(key)
+        self._run_buckets.add(key, buckets)
         while len(self._run) > _MAX_IN_FLIGHT:
             self._forget_run_copy(next(iter(self._run)))
 
     def _forget_run_copy(self, key: str) -> None:
         """``key`` is recorded in the store (or long gone): the store's search finds it from now on."""
         copy = self._run.pop(key, None)
-        for bucket in copy.buckets if copy is not None else ():
-            keys = self._run_buckets[bucket]
-            keys.discard(key)
-            if not keys:
-                del self._run_buckets[bucket]
+        if copy is not None:
+            self._run_buckets.remove(key, copy.buckets)
 
     # -- recording (after export) -----------------------------------------------------------
     def item_scraped(self, item: Any, response: Response | None) -> None:
