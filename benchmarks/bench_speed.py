@@ -14,6 +14,10 @@
    - **extraction only**: the same pages from disk, one process, no Scrapy:
      newscrawl's ``extract`` and ``trafilatura.extract`` alone, pages/s and
      median ms/page (on ``--extract-sample`` pages spread over the site);
+     and, for what the limit below leaves out, newscrawl's with two
+     processes at once (both cores busy, as in a crawl) and with the
+     state's digest (the fingerprint and MinHash signature the workers
+     compute for every article);
    - **end to end**: ``scrapy crawl news -O articles.jsonl`` with the
      project's settings (extraction pool, one worker per core): pages/s,
      CPU use (all crawl processes; nginx apart), peak RSS of the whole
@@ -31,7 +35,10 @@ Prints a table and ends with one line::
 
 where ``limit_pps = 2 / (1/crawl_only_pps + 1/extract_only_pps)`` is what
 two cores can do when crawling and extraction share them perfectly, and
-``ratio = end_to_end_pps / limit_pps``.
+``ratio = end_to_end_pps / limit_pps``. Crawl only and newscrawl's
+extraction only are measured twice, before and after the end-to-end
+crawls, and the figures in the RESULT line are their means: the machine's
+speed drifts, and the two runs bracket the crawl they are compared with.
 """
 
 from __future__ import annotations
@@ -232,11 +239,17 @@ def machine_busy_seconds() -> float:
 
 
 class Sampler(threading.Thread):
-    """Samples the RSS of a process tree every ``interval`` seconds; records it at page milestones."""
+    """Samples the RSS of a process tree every ``interval`` seconds; records it at page milestones.
 
-    def __init__(self, pid: int, interval: float = 0.2) -> None:
+    PSS is sampled every ``pss_every``-th time only: reading ``smaps_rollup``
+    walks each process's page tables, about 10 ms of CPU for the crawl's four
+    processes, which at every sample took 5% of a core from the crawl being
+    measured (PSS is flat over a crawl; RSS, read from ``statm``, is cheap).
+    """
+
+    def __init__(self, pid: int, interval: float = 0.2, pss_every: int = 5) -> None:
         super().__init__(daemon=True)
-        self.pid, self.interval = pid, interval
+        self.pid, self.interval, self.pss_every = pid, interval, pss_every
         self.peak = self.peak_main = self.last = self.peak_pss = 0
         self.main_cpu = 0.0
         self.pages = 0
@@ -246,12 +259,15 @@ class Sampler(threading.Thread):
         self.stop_event = threading.Event()
 
     def run(self) -> None:
+        samples = 0
         while not self.stop_event.wait(self.interval):
             pids = descendants(self.pid)
             total = sum(rss_bytes(p) for p in pids)
             if total:
                 self.last = total
-            self.peak_pss = max(self.peak_pss, sum(pss_bytes(p) for p in pids))
+            samples += 1
+            if (samples - 1) % self.pss_every == 0:  # the first sample, then every pss_every-th
+                self.peak_pss = max(self.peak_pss, sum(pss_bytes(p) for p in pids))
             self.peak = max(self.peak, total)
             self.peak_main = max(self.peak_main, rss_bytes(self.pid))
             self.main_cpu = max(self.main_cpu, cpu_seconds(self.pid))
@@ -331,6 +347,18 @@ def extract_only_child(system: str, listing: Path) -> None:
 
         def run(body: bytes, url: str) -> Any:
             return extract(body, url, [("Content-Type", "text/html; charset=utf-8")], 200)
+    elif system == "newscrawl+digest":
+        from newscrawl.extraction import extract  # noqa: PLC0415
+        from newscrawl.pool import text_digest  # noqa: PLC0415
+        from newscrawl.state import NearDuplicateOptions  # noqa: PLC0415
+
+        near = NearDuplicateOptions()  # the project's defaults, as the workers compute them for the state
+
+        def run(body: bytes, url: str) -> Any:
+            result = extract(body, url, [("Content-Type", "text/html; charset=utf-8")], 200)
+            if result.item is not None:
+                text_digest(result.item.body or "", near.num_perm, near.shingle_words, near.shingle_hash)
+            return result
     else:
         import trafilatura  # noqa: PLC0415
 
@@ -352,23 +380,43 @@ def extract_only_child(system: str, listing: Path) -> None:
                       "wall_ms_median": 1000 * statistics.median(wall_times), "wall": sum(wall_times)}))
 
 
-def extract_only(system: str, site: Path, base: str, sample: int, workdir: Path) -> dict[str, Any]:
+def extract_only(  # noqa: PLR0913 - the sample's source and where to list it, and how many processes
+    system: str, site: Path, base: str, sample: int, workdir: Path, *, processes: int = 1,
+) -> dict[str, Any]:
+    """``system``'s extraction of the sample pages from disk, no Scrapy: CPU pages/s and median ms/page.
+
+    With ``processes`` > 1, that many processes extract at once, each every
+    ``processes``-th page of the sample, so that every core is busy, as in a
+    crawl: pages/s is then per process (pages over each process's own CPU time).
+    """
     from make_site import article_files  # noqa: PLC0415
 
     files = article_files(site)
     if sample and sample < len(files):
         step = len(files) / sample
         files = [files[int(i * step)] for i in range(sample)]
-    listing = workdir / "extract-sample.tsv"
-    listing.write_text("".join(f"{base}{path}\t{file}\n" for path, file in files), encoding="utf-8")
+    listings = []
+    for k in range(processes):
+        listing = workdir / f"extract-sample-{k}.tsv"
+        listing.write_text("".join(f"{base}{path}\t{file}\n" for path, file in files[k::processes]), encoding="utf-8")
+        listings.append(listing)
     busy0, start = machine_busy_seconds(), time.monotonic()
-    proc = subprocess.run([sys.executable, __file__, "--_extract-only", system, str(listing)],
-                          cwd=ROOT, stdout=subprocess.PIPE, text=True, check=False)
+    procs = [subprocess.Popen([sys.executable, __file__, "--_extract-only", system, str(listing)],
+                              cwd=ROOT, stdout=subprocess.PIPE, text=True) for listing in listings]
+    outputs = [proc.communicate()[0] for proc in procs]
     busy, wall = machine_busy_seconds() - busy0, time.monotonic() - start
-    if proc.returncode != 0:
+    if any(proc.returncode != 0 for proc in procs):
         sys.exit(f"bench_speed: extraction-only run of {system} failed")
-    result = json.loads(proc.stdout.strip().splitlines()[-1])
-    result["others_cores"] = max(0.0, busy - wall) / wall  # the run itself keeps one core busy
+    runs = [json.loads(out.strip().splitlines()[-1]) for out in outputs]
+    result = runs[0]
+    if processes > 1:
+        pages = sum(r["pages"] for r in runs)
+        result = {"system": system, "pages": pages, "pps": pages / sum(r["pages"] / r["pps"] for r in runs),
+                  "ms_median": statistics.median(r["ms_median"] for r in runs),
+                  "ms_p90": max(r["ms_p90"] for r in runs), "wall_ms_median": statistics.median(r["wall_ms_median"] for r in runs),
+                  "wall": max(r["wall"] for r in runs)}
+    result["processes"] = processes
+    result["others_cores"] = max(0.0, busy - processes * wall) / wall  # the runs themselves keep `processes` cores busy
     return result
 
 
@@ -486,7 +534,10 @@ def main(argv: list[str] | None = None) -> int:
     workdir = args.out / "speed"
     shutil.rmtree(workdir, ignore_errors=True)
     workdir.mkdir(parents=True)
-    with nginx_server(site, Path(tempfile.mkdtemp(prefix="nginx-", dir=args.out))) as (base, nginx_pid):
+    with (
+        tempfile.TemporaryDirectory(prefix="nginx-", dir=args.out) as nginx_dir,  # its config, logs and pid; removed after
+        nginx_server(site, Path(nginx_dir)) as (base, nginx_pid),
+    ):
         index = write_sitemaps(site, base)
         log(f"bench_speed: nginx (gzip_static) serving {base}/")
         crawl_args = ["-a", f"sitemap={index}"]
@@ -500,6 +551,10 @@ def main(argv: list[str] | None = None) -> int:
         log("bench_speed: 2/3 extraction only, from disk, one process ...")
         ours = extract_only("newscrawl", site, base, args.extract_sample, workdir)
         theirs = extract_only("trafilatura", site, base, args.extract_sample, workdir)
+        # What the limit leaves out, measured apart: extraction with both cores busy (as in a crawl), and
+        # extraction plus the state's digest (fingerprint and MinHash signature, computed in the workers).
+        ours_busy = extract_only("newscrawl", site, base, args.extract_sample, workdir, processes=2)
+        ours_digest = extract_only("newscrawl+digest", site, base, args.extract_sample, workdir)
 
         log("bench_speed: 3/3 end to end (project settings) ...")
         e2e_settings = {"NEWSCRAWL_EXTRACT_WORKERS": args.workers} if args.workers is not None else {}
@@ -513,6 +568,12 @@ def main(argv: list[str] | None = None) -> int:
         log("bench_speed: end to end without the state pipeline ...")
         extra = [run_scrapy("no-state", [*crawl_args, "-O", str(workdir / "articles-no-state.jsonl")], no_state, workdir)]
         extra[0]["label"] = "pool, NEWSCRAWL_STATE_ENABLED=False"
+        # The machine's speed drifts (10% from one minute to the next is common on a shared VM): the limit's two
+        # figures are measured again after the crawls, and their means taken, so they bracket the end-to-end run.
+        log("bench_speed: crawl only and extraction only again (the limit takes the means) ...")
+        crawl_again = run_scrapy("crawl-only-again", crawl_args, {
+            "NEWSCRAWL_EXTRACT_WORKERS": "0", "NEWSCRAWL_EXTRACT_FUNCTION": "newscrawl.pool:skip_extraction"}, workdir)
+        ours_again = extract_only("newscrawl", site, base, args.extract_sample, workdir)
         if args.compare:
             log("bench_speed: compare: extraction in the callback ...")
             extra.append(run_scrapy("in-callback", [*crawl_args, "-O", str(workdir / "articles-inline.jsonl")],
@@ -532,18 +593,23 @@ def main(argv: list[str] | None = None) -> int:
             extra.append(stock_crawl)
     log("")
 
-    limit = 2 / (1 / crawl["pps"] + 1 / ours["pps"])
+    crawl_pps = statistics.mean((crawl["pps"], crawl_again["pps"]))
+    ours_pps = statistics.mean((ours["pps"], ours_again["pps"]))
+    limit = 2 / (1 / crawl_pps + 1 / ours_pps)
     ratio = e2e["pps"] / limit
     rows = [("measurement", "pages", "pages/s", "median ms", "CPU cores", "CPU ms/page", "main ms/page",
              "peak RSS MB", "peak PSS MB", "others", "notes")]
-    rows.append(("crawl only (fetch, no extraction)", str(crawl["pages"]), f"{crawl['pps']:.0f}", "",
-                 f"{crawl['cpu_cores']:.2f}", f"{crawl['cpu_ms_per_page']:.2f}", f"{crawl['main_cpu_ms_per_page']:.2f}",
-                 f"{crawl['peak_rss_mb']:.0f}", f"{crawl['peak_pss_mb']:.0f}", f"{crawl['others_cores']:.2f}",
-                 f"nginx {1000 * nginx_crawl / crawl['pages']:.2f} ms CPU/page"))
-    for r in (ours, theirs):
-        rows.append((f"extract only, {r['system']} (1 process)", str(r["pages"]), f"{r['pps']:.0f}",
-                     f"{r['ms_median']:.1f}", "1.00", f"{1000 / r['pps']:.2f}", "", "", "", f"{r['others_cores']:.2f}",
-                     f"p90 {r['ms_p90']:.1f} ms; wall median {r['wall_ms_median']:.1f} ms"))
+    for r, when in ((crawl, "before"), (crawl_again, "after")):
+        rows.append((f"crawl only (fetch, no extraction), {when}", str(r["pages"]), f"{r['pps']:.0f}", "",
+                     f"{r['cpu_cores']:.2f}", f"{r['cpu_ms_per_page']:.2f}", f"{r['main_cpu_ms_per_page']:.2f}",
+                     f"{r['peak_rss_mb']:.0f}", f"{r['peak_pss_mb']:.0f}", f"{r['others_cores']:.2f}",
+                     f"nginx {1000 * nginx_crawl / crawl['pages']:.2f} ms CPU/page" if r is crawl else ""))
+    for r in (ours, ours_again, theirs, ours_busy, ours_digest):
+        processes = f"{r['processes']} processes at once" if r["processes"] > 1 else "1 process"
+        processes += ", after" if r is ours_again else ""
+        rows.append((f"extract only, {r['system']} ({processes})", str(r["pages"]), f"{r['pps']:.0f}",
+                     f"{r['ms_median']:.1f}", f"{r['processes']:.2f}", f"{1000 / r['pps']:.2f}", "", "", "",
+                     f"{r['others_cores']:.2f}", f"p90 {r['ms_p90']:.1f} ms; wall median {r['wall_ms_median']:.1f} ms"))
     for r in [e2e, *extra]:
         rss = ", ".join(f"{v:.0f} MB at {k}" for k, v in sorted(r["rss_at"].items()))
         name = r["label"] if r["label"].startswith("crawl only") else f"end to end, {r['label']}"
@@ -556,16 +622,24 @@ def main(argv: list[str] | None = None) -> int:
     print("pages/s and CPU cores are wall-clock figures of whole crawls (start-up included); extraction-only")
     print("figures are CPU time of one process. 'others' is the CPU (in cores) every other process on the")
     print("machine used meanwhile, nginx included: above ~0.1 the wall-clock figures are understated.")
-    print(f"two-core limit 2/(1/{crawl['pps']:.0f} + 1/{ours['pps']:.0f}) = {limit:.0f} pages/s; "
+    print(f"two-core limit 2/(1/{crawl_pps:.0f} + 1/{ours_pps:.0f}) = {limit:.0f} pages/s (means of the runs before "
+          f"and after the crawls); "
           f"end to end reached {ratio:.2f} of it (target 0.85); without the state pipeline "
           f"{extra[0]['pps'] / limit:.2f}")
+    busy_limit = 2 / (1 / crawl_pps + 1 / ours_busy["pps"])
+    state_limit = 2 / (1 / crawl_pps + 1 / ours_digest["pps"])
+    both_limit = 2 / (1 / crawl_pps + 1 / ours_busy["pps"] + 1 / ours_digest["pps"] - 1 / ours["pps"])
+    print(f"what the limit leaves out: extraction takes {1000 / ours_busy['pps']:.2f} ms CPU a page with both cores busy "
+          f"({ours['pps'] / ours_busy['pps'] - 1:+.0%}); the state's digest in the workers adds "
+          f"{1000 / ours_digest['pps'] - 1000 / ours['pps']:.2f} ms. Limits counting these: busy cores {busy_limit:.0f}, "
+          f"digest {state_limit:.0f}, both {both_limit:.0f} pages/s (end to end {e2e['pps'] / both_limit:.2f} of the last)")
     print(f"newscrawl median extraction {ours['ms_median']:.1f} ms = {ours['ms_median'] / theirs['ms_median']:.2f}x "
           f"trafilatura's {theirs['ms_median']:.1f} ms (target 1.3x)")
     print(f"end-to-end: peak PSS of all crawl processes {e2e['peak_pss_mb']:.0f} MB (RSS summed counts the pages the "
           f"workers share with their template once per process); main process peak RSS {e2e['peak_main_rss_mb']:.0f} MB; nginx "
           f"{1000 * nginx_e2e / max(e2e['pages'], 1):.2f} ms CPU/page; skipped {e2e['skipped'] or 'none'}; "
           f"dropped {e2e['dropped'] or 'none'}; errors {e2e['errors'] or 'none'}")
-    print(f"RESULT end_to_end_pps={e2e['pps']:.1f} extract_only_pps={ours['pps']:.1f} crawl_only_pps={crawl['pps']:.1f} "
+    print(f"RESULT end_to_end_pps={e2e['pps']:.1f} extract_only_pps={ours_pps:.1f} crawl_only_pps={crawl_pps:.1f} "
           f"extract_ms_median={ours['ms_median']:.2f} trafilatura_ms_median={theirs['ms_median']:.2f} "
           f"peak_rss_mb={e2e['peak_rss_mb']:.0f} peak_pss_mb={e2e['peak_pss_mb']:.0f} limit_pps={limit:.1f} ratio={ratio:.2f}")
     return 0
