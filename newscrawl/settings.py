@@ -71,6 +71,7 @@ FEED_EXPORT_ENCODING = "utf-8"  # JSONL is UTF-8, non-ASCII kept as is
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"  # Scrapy's default
 LOG_LEVEL = "INFO"  # DEBUG lists every request
 LOG_FORMATTER = "newscrawl.logformatter.QuietLogFormatter"  # Scrapy's, without building per-page DEBUG lines at INFO
+STATS_CLASS = "newscrawl.stats.FastStatsCollector"  # Scrapy's MemoryStatsCollector without its per-call deprecation wrapper
 
 # newscrawl's own settings
 NEWSCRAWL_VALIDATE_REQUIRED = ["headline", "body"]  # items missing any of these are dropped with a reason
