@@ -127,7 +127,7 @@ def read_records(
 
 def _state_records(source: str, size: int, problems: list[str] | None) -> Iterator[tuple[dict[str, Any], float]]:
     """(record, bytes-equivalent position) of each record a state database holds."""
-    from newscrawl.state import StateError, StoredRecords  # noqa: PLC0415 - numpy and datasketch only when needed
+    from newscrawl.state import StateError, StoredRecords  # noqa: PLC0415 - numpy and SQLite only when needed
 
     try:
         with StoredRecords(source) as stored:

@@ -89,11 +89,17 @@ class StateOptions:
             raise ValueError(msg) from None
         near = None
         if settings.getbool("NEWSCRAWL_STATE_DUPLICATES_ENABLED", True):
-            near = NearDuplicateOptions(
-                threshold=settings.getfloat("NEWSCRAWL_STATE_DUPLICATES_THRESHOLD", 0.8),
-                num_perm=settings.getint("NEWSCRAWL_STATE_DUPLICATES_NUM_PERM", 128),
-                shingle_words=settings.getint("NEWSCRAWL_STATE_DUPLICATES_SHINGLE_WORDS", 5),
-            )
+            threshold = settings.getfloat("NEWSCRAWL_STATE_DUPLICATES_THRESHOLD", 0.8)
+            num_perm = settings.getint("NEWSCRAWL_STATE_DUPLICATES_NUM_PERM", 128)
+            try:
+                near = NearDuplicateOptions(
+                    threshold=threshold,
+                    num_perm=num_perm,
+                    shingle_words=settings.getint("NEWSCRAWL_STATE_DUPLICATES_SHINGLE_WORDS", 5),
+                )
+            except ValueError as exc:  # also a threshold and signature length that leave no usable LSH index
+                msg = f"NEWSCRAWL_STATE_DUPLICATES_THRESHOLD={threshold}, NEWSCRAWL_STATE_DUPLICATES_NUM_PERM={num_perm}: {exc}"
+                raise ValueError(msg) from None
         return cls(
             path=str(settings.get("NEWSCRAWL_STATE_PATH") or ".newscrawl/state.sqlite3"),
             recrawl=RecrawlPolicy(after=recrawl_after, changed=settings.getbool("NEWSCRAWL_STATE_RECRAWL_CHANGED", False)),

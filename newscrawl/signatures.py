@@ -219,3 +219,85 @@ def signature_bytes(values: np.ndarray) -> bytes:
     return SIGNATURE_HEADER.pack(MINHASH_SEED, -len(values), _AFFINE32_CODE) + values.tobytes()
 
 
+class Signature:
+    """A MinHash signature: the hash values (uint32) of our seed and scheme. What datasketch's LeanMinHash holds.
+
+    The crawl process compares and stores signatures but never makes one
+    from shingles, so it needs no datasketch: importing it (and scipy with
+    it) cost every crawl 0.5 s of start-up and 47 MB of memory.
+    """
+
+    __slots__ = ("hashvalues",)
+    seed = MINHASH_SEED
+    scheme = MINHASH_SCHEME
+
+    def __init__(self, hashvalues: np.ndarray) -> None:
+        self.hashvalues = hashvalues
+
+    def __len__(self) -> int:
+        return len(self.hashvalues)
+
+    def jaccard(self, other: Signature) -> float:
+        """The estimated Jaccard similarity of the two texts: the share of equal hash values (as datasketch's)."""
+        if len(other.hashvalues) != len(self.hashvalues):
+            msg = f"cannot compare signatures of {len(self.hashvalues)} and {len(other.hashvalues)} hash values"
+            raise ValueError(msg)
+        return float(np.count_nonzero(self.hashvalues == other.hashvalues)) / len(self.hashvalues)
+
+    def to_bytes(self) -> bytes:
+        """The signature in datasketch's serialised format (little-endian): :func:`signature_bytes`."""
+        return signature_bytes(self.hashvalues)
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> Signature:
+        """The signature :meth:`to_bytes` wrote; ValueError for bytes that are not one (another seed or scheme, cut short)."""
+        if len(data) >= SIGNATURE_HEADER.size:
+            seed, count, code = SIGNATURE_HEADER.unpack_from(data)
+            if seed == MINHASH_SEED and code == _AFFINE32_CODE and count < 0 and len(data) == SIGNATURE_HEADER.size - 4 * count:
+                return cls(np.frombuffer(data, dtype="<u4", offset=SIGNATURE_HEADER.size).astype(np.uint32))
+        msg = f"not a MinHash signature of seed {MINHASH_SEED} and scheme {MINHASH_SCHEME} ({len(data)} bytes)"
+        raise ValueError(msg)
+
+
+@lru_cache(maxsize=16)
+def lsh_params(threshold: float, num_perm: int) -> tuple[int, int]:
+    """(bands, rows per band) of the LSH index: the ones datasketch's ``MinHashLSH`` picks (tested equal).
+
+    Of all ``bands * rows <= num_perm``, the pair with the least mean of the
+    false positive and false negative probabilities, each the integral of
+    the chance ``1 - (1 - s**rows)**bands`` that a pair of similarity ``s``
+    shares a bucket (or its complement) below and above the threshold.
+    datasketch integrates with scipy's ``quad``; here Gauss-Legendre
+    quadrature with ``num_perm // 2 + 1`` nodes, exact for these
+    integrands (polynomials of degree ``bands * rows``). The first pair
+    wins a tie, as in datasketch's loop. ValueError when the best has one
+    band (datasketch refuses those too) or ``num_perm`` is below 2.
+    """
+    from numpy.polynomial.legendre import leggauss  # noqa: PLC0415 - only when a state database opens
+
+    if num_perm < 2:
+        msg = f"a MinHash signature needs at least 2 hash values, got {num_perm}"
+        raise ValueError(msg)
+    pairs = [(b, r) for b in range(1, num_perm + 1) for r in range(1, num_perm // b + 1)]
+    bands = np.array([b for b, _ in pairs], dtype=float)[:, None]
+    rows = np.array([r for _, r in pairs], dtype=float)[:, None]
+    nodes, weights = leggauss(num_perm // 2 + 1)
+
+    def shares_a_bucket(lo: float, hi: float) -> np.ndarray:
+        """The integral of 1 - (1 - s**rows)**bands from lo to hi, for every pair."""
+        s = (hi - lo) / 2 * nodes + (hi + lo) / 2
+        return (hi - lo) / 2 * ((1 - (1 - s**rows) ** bands) @ weights)
+
+    false_positives = shares_a_bucket(0.0, threshold)
+    false_negatives = (1.0 - threshold) - shares_a_bucket(threshold, 1.0)
+    errors = 0.5 * false_positives + 0.5 * false_negatives
+    # The first pair within rounding of the least error: pairs that tie exactly (as at num_perm 2, threshold 0.5)
+    # must not be told apart by the last bits of the quadrature.
+    bands_found, rows_found = pairs[int(np.flatnonzero(errors <= errors.min() + 1e-12)[0])]
+    if bands_found < 2:  # one band is an exact match of `rows` values, not a similarity search (datasketch refuses it too)
+        msg = (f"a near-duplicate threshold of {threshold} with {num_perm} hash values leaves one LSH band: "
+               "lower the threshold or use more hash values")
+        raise ValueError(msg)
+    return bands_found, rows_found
+
+

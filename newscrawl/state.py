@@ -45,7 +45,8 @@ This module is plain Python (no Scrapy); the crawl components in
 
 Near-duplicates: each stored text has a MinHash signature of its word
 shingles (datasketch's permutations over our ``poly64`` shingle hashes,
-or over SHA-1 ones in a database made before those), and the signature's
+or over SHA-1 ones in a database made before those; computed by
+:mod:`newscrawl.signatures`, without datasketch), and the signature's
 bands are indexed in the database (locality-sensitive hashing with the
 band and row counts datasketch's ``MinHashLSH`` picks for the threshold), so a run queries the
 whole corpus without loading it into memory.
@@ -68,15 +69,13 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 import numpy as np
-from datasketch import LeanMinHash, MinHashLSH
 from w3lib.url import canonicalize_url
 
 from newscrawl.signatures import (
-    _AFFINE32_CODE,
     MINHASH_SCHEME,
     MINHASH_SEED,
-    SIGNATURE_HEADER,
-    signature_bytes,
+    Signature,
+    lsh_params,
     signature_values,
 )
 from newscrawl.timespec import parse_datetime
@@ -87,7 +86,6 @@ if TYPE_CHECKING:
     from typing import Self
 
 SCHEMA_VERSION = 2  # 2: the records table (the written articles themselves)
-_SIGNATURE_BYTEORDER = "<"
 SHINGLE_HASHES = ("poly64", "sha1")
 DEFAULT_SHINGLE_HASH = "poly64"  # for new databases; "sha1" for those made before it existed
 
@@ -117,7 +115,7 @@ CREATE TABLE IF NOT EXISTS urls (
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS signatures (
     key TEXT PRIMARY KEY REFERENCES articles(key),
-    minhash BLOB NOT NULL        -- datasketch LeanMinHash, serialised little-endian
+    minhash BLOB NOT NULL        -- the signature in datasketch's LeanMinHash format, little-endian
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS records (
     key TEXT NOT NULL REFERENCES articles(key),
@@ -191,61 +189,41 @@ class NearDuplicateOptions:
             msg = f"near-duplicate threshold must be in (0, 1], got {value}"
             raise ValueError(msg)
 
+    def __attrs_post_init__(self) -> None:
+        self.bands  # noqa: B018 - a threshold and signature length without a usable LSH index fail here, not mid-crawl
+
     @property
     def bands(self) -> tuple[int, int]:
-        """(bands, rows per band) of the LSH index, as datasketch's MinHashLSH chooses them."""
-        return _lsh_params(self.threshold, self.num_perm)
+        """(bands, rows per band) of the LSH index, as datasketch's MinHashLSH chooses them (ValueError: none usable)."""
+        return lsh_params(self.threshold, self.num_perm)
 
 
-@lru_cache(maxsize=16)
-def _lsh_params(threshold: float, num_perm: int) -> tuple[int, int]:
-    lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
-    return lsh.b, lsh.r
-
-
-def text_signature(text: str | None, options: NearDuplicateOptions) -> LeanMinHash | None:
+def text_signature(text: str | None, options: NearDuplicateOptions) -> Signature | None:
     """The MinHash signature of a text's shingles, or None for a text without words.
 
     The same values as datasketch's ``MinHash.update_batch`` (our seed and
     scheme) fed with the shingles' hashes (:mod:`newscrawl.signatures`).
     """
     values = signature_values(text, options.num_perm, options.shingle_words, options.shingle_hash)
-    return None if values is None else LeanMinHash(seed=MINHASH_SEED, hashvalues=values, scheme=MINHASH_SCHEME)
+    return None if values is None else Signature(values)
 
 
-def serialize_signature(signature: LeanMinHash) -> bytes:
-    """The signature as bytes for the database: datasketch's own format, little-endian.
-
-    Written and read here with numpy for our scheme (``struct`` with one
-    argument per hash value took 0.1 ms an article), by datasketch otherwise.
-    """
+def serialize_signature(signature: Signature) -> bytes:
+    """The signature as bytes for the database: datasketch's LeanMinHash format, little-endian (written with numpy)."""
     derived = _derived(signature)
     if "bytes" not in derived:
-        if signature.scheme == MINHASH_SCHEME and signature.seed == MINHASH_SEED:
-            derived["bytes"] = signature_bytes(signature.hashvalues)
-        else:
-            buf = bytearray(signature.bytesize(byteorder=_SIGNATURE_BYTEORDER))
-            signature.serialize(buf, byteorder=_SIGNATURE_BYTEORDER)
-            derived["bytes"] = bytes(buf)
+        derived["bytes"] = signature.to_bytes()
     return derived["bytes"]
 
 
-def deserialize_signature(data: bytes) -> LeanMinHash:
-    """A signature read back from :func:`serialize_signature`'s bytes."""
-    seed, count, code = SIGNATURE_HEADER.unpack_from(data)
-    if code == _AFFINE32_CODE and count < 0 and len(data) == SIGNATURE_HEADER.size + 4 * -count:
-        # As datasketch's deserialize builds it (object.__new__, the three slots), without checking values
-        # that are uint32 by construction: 0.05 ms less an article.
-        signature = object.__new__(LeanMinHash)
-        signature.seed, signature.scheme = seed, MINHASH_SCHEME
-        signature.hashvalues = np.frombuffer(data, dtype="<u4", offset=SIGNATURE_HEADER.size).astype(np.uint32)
-    else:
-        signature = LeanMinHash.deserialize(data, byteorder=_SIGNATURE_BYTEORDER)
+def deserialize_signature(data: bytes) -> Signature:
+    """A signature read back from :func:`serialize_signature`'s bytes (ValueError: not such bytes)."""
+    signature = Signature.from_bytes(data)
     _derived(signature)["bytes"] = data
     return signature
 
 
-def band_buckets(signature: LeanMinHash, bands: int, rows: int) -> list[tuple[int, int]]:
+def band_buckets(signature: Signature, bands: int, rows: int) -> list[tuple[int, int]]:
     """(band, bucket) pairs of a signature: a 64-bit hash of each band's rows."""
     derived = _derived(signature)
     found = derived.get((bands, rows))
@@ -290,11 +268,11 @@ class BandIndex:
 # What was derived from a signature (its bytes, its band buckets), kept while the crawl uses it: an article's
 # signature is serialised for its note and its record, and its buckets searched and then stored. By id(), with
 # the signature itself to tell a reused id apart; bounded.
-_DERIVED_SIGNATURES: collections.OrderedDict[int, tuple[LeanMinHash, dict[Any, Any]]] = collections.OrderedDict()
+_DERIVED_SIGNATURES: collections.OrderedDict[int, tuple[Signature, dict[Any, Any]]] = collections.OrderedDict()
 _MAX_DERIVED = 1024
 
 
-def _derived(signature: LeanMinHash) -> dict[Any, Any]:
+def _derived(signature: Signature) -> dict[Any, Any]:
     entry = _DERIVED_SIGNATURES.get(id(signature))
     if entry is None or entry[0] is not signature:
         entry = _DERIVED_SIGNATURES[id(signature)] = (signature, {})
@@ -359,7 +337,7 @@ class WrittenRecord:
     seen_at: str
     validators: Validators = Validators()
     duplicate_of: str | None = None
-    signature: LeanMinHash | None = attrs.field(default=None, eq=False)
+    signature: Signature | None = attrs.field(default=None, eq=False)
     document: str | None = attrs.field(default=None, eq=False, repr=False)
     """The record's JSONL line (a JSON object), kept in ``records``; None stores the state only."""
 
@@ -601,7 +579,7 @@ class StateStore:
                 [(band, bucket, key) for band, bucket in band_buckets(deserialize_signature(found[0]), bands, rows)],
             )
 
-    def _insert_bands(self, key: str, signature: LeanMinHash, bands: int, rows: int) -> None:
+    def _insert_bands(self, key: str, signature: Signature, bands: int, rows: int) -> None:
         self._db.executemany(
             "INSERT OR IGNORE INTO lsh_bands (band, bucket, key) VALUES (?, ?, ?)",
             [(band, bucket, key) for band, bucket in band_buckets(signature, bands, rows)],
@@ -630,7 +608,7 @@ class StateStore:
         ).fetchone()
         return _article(row)
 
-    def first_copy(self, signature: LeanMinHash, *, exclude_key: str) -> tuple[str, int] | None:
+    def first_copy(self, signature: Signature, *, exclude_key: str) -> tuple[str, int] | None:
         """The url and storage order of the first stored near-duplicate of ``signature``, or None.
 
         Candidates come from the LSH band index and are kept when their

@@ -128,6 +128,33 @@ def test_project_defaults_pass_the_check() -> None:
     assert settings_problems(get_project_settings()) == []
 
 
+@pytest.mark.parametrize(("settings", "error"), [
+    (["NEWSCRAWL_STATE_DUPLICATES_THRESHOLD=1.0"],
+     "NEWSCRAWL_STATE_DUPLICATES_THRESHOLD=1.0, NEWSCRAWL_STATE_DUPLICATES_NUM_PERM=128: a near-duplicate threshold "
+     "of 1.0 with 128 hash values leaves one LSH band: lower the threshold or use more hash values"),
+    (["NEWSCRAWL_STATE_DUPLICATES_NUM_PERM=1"],
+     "NEWSCRAWL_STATE_DUPLICATES_THRESHOLD=0.8, NEWSCRAWL_STATE_DUPLICATES_NUM_PERM=1: a MinHash signature needs at "
+     "least 2 hash values, got 1"),
+])
+def test_near_duplicate_settings_without_an_lsh_index_stop_the_crawl(tmp_path: Path, settings: list[str], error: str) -> None:
+    """A threshold and signature length that leave no usable LSH index are one line and exit 2, before any request (was a traceback)."""
+    state = tmp_path / "state" / "state.sqlite3"
+    with FaultSite(tmp_path) as site:
+        proc = subprocess.run(
+            [sys.executable, "-m", "scrapy", "crawl", "news", "-a", f"url={site.url('/')}",
+             *(arg for setting in settings for arg in ("-s", setting)), "-s", f"NEWSCRAWL_STATE_PATH={state}",
+             "-O", str(tmp_path / "out.jsonl")],
+            cwd=ROOT, capture_output=True, text=True, check=False, timeout=60,
+        )
+        requests = site.requests()
+    assert proc.returncode == 2
+    assert [line for line in proc.stderr.splitlines() if "error" in line.lower()] == [f"scrapy crawl: error: {error}"]
+    assert "Traceback" not in proc.stderr
+    assert requests == []
+    assert not (tmp_path / "out.jsonl").exists()
+    assert not state.exists()
+
+
 @pytest.mark.parametrize(("setting", "error"), [
     ("NEWSCRAWL_VALIDATE_MIN_BODY_CHARS=lots", "NEWSCRAWL_VALIDATE_MIN_BODY_CHARS=lots: expected a whole number, 0 or more (default 200)"),
     # the extraction template started early (scrapy crawl) must not add a traceback of its own

@@ -63,7 +63,7 @@ def pool_function(settings: BaseSettings) -> str | None:
     A setting that makes no sense gives None here: the crawl reports it
     itself, as it would without this.
     """
-    from newscrawl.pool import function_path, pool_options  # noqa: PLC0415 - light: not the pipeline (state, datasketch)
+    from newscrawl.pool import function_path, pool_options  # noqa: PLC0415 - light: not the pipelines (state, extraction)
 
     pipelines = settings.getwithbase("ITEM_PIPELINES")
     if pipelines.get(_EXTRACT_PIPELINE) is None or settings.get("TWISTED_REACTOR") != _ASYNCIO_REACTOR:

@@ -77,12 +77,12 @@ if TYPE_CHECKING:
     from typing import Self
 
     import redis
-    from datasketch import LeanMinHash
     from scrapy.crawler import Crawler
     from scrapy.statscollectors import StatsCollector
 
     from newscrawl.distributed.frontier import Frontier
     from newscrawl.incremental import StateOptions
+    from newscrawl.signatures import Signature
 
 logger = logging.getLogger(__name__)
 
@@ -248,7 +248,7 @@ class RedisStateStore(StateStore):
             self._outage_logged = True
             logger.error("Redis state unreachable (%s): items in flight are not written or recorded by this worker", exc)
 
-    def first_copy(self, signature: LeanMinHash, *, exclude_key: str) -> tuple[str, int] | None:
+    def first_copy(self, signature: Signature, *, exclude_key: str) -> tuple[str, int] | None:
         """The url and storage order of the first stored near-duplicate (LSH candidates, then Jaccard), or None."""
         bands, rows = self.near_duplicates.bands
         try:

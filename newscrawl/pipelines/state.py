@@ -74,10 +74,11 @@ from newscrawl.timespec import isoformat, utc_now
 if TYPE_CHECKING:
     from typing import Self
 
-    from datasketch import LeanMinHash
     from scrapy.crawler import Crawler
     from scrapy.http import Response
     from scrapy.statscollectors import StatsCollector
+
+    from newscrawl.signatures import Signature
 
 logger = logging.getLogger(__name__)
 
@@ -101,7 +102,7 @@ class _Pending:
 
     key: str
     fingerprint: str
-    signature: LeanMinHash | None
+    signature: Signature | None
     record: WrittenRecord
     """The record to store, as far as it is known before export (the response adds URLs and validators, the export its document)."""
 
@@ -113,7 +114,7 @@ class _RunCopy:
     order: int
     url: str
     duplicate_of: str | None
-    signature: LeanMinHash
+    signature: Signature
     buckets: list[tuple[int, int]]
 
 
@@ -195,7 +196,7 @@ class StatePipeline:
         self._pending[id(item)] = _Pending(key, fingerprint, signature, record)
         return item
 
-    def first_copy(self, key: str, signature: LeanMinHash) -> str | None:
+    def first_copy(self, key: str, signature: Signature) -> str | None:
         """The url of the first copy of a near-identical text: stored earlier, else earlier in this run."""
         found = self.store.first_copy(signature, exclude_key=key)
         if found is not None:
@@ -207,7 +208,7 @@ class StatePipeline:
                 return copy.duplicate_of or copy.url
         return None
 
-    def _remember_run_copy(self, key: str, item: Article, signature: LeanMinHash) -> None:
+    def _remember_run_copy(self, key: str, item: Article, signature: Signature) -> None:
         if key in self._run:
             return
         buckets = band_buckets(signature, *self.store.near_duplicates.bands)
@@ -257,7 +258,7 @@ class StatePipeline:
         )
 
 
-def _signature_of(item: Article, options: NearDuplicateOptions) -> LeanMinHash | None:
+def _signature_of(item: Article, options: NearDuplicateOptions) -> Signature | None:
     """The item's signature: the one extraction computed for this very body, else computed now."""
     found, signature = item_signature(item)
     if found:
