@@ -217,7 +217,7 @@ def run_extraction(  # noqa: PLR0913 - the extract function's four arguments, th
 
 def text_digest(body: str, num_perm: int, shingle_words: int, shingle_hash: str) -> tuple[str, bytes | None]:
     """What the state pipeline computes from a body: its fingerprint and serialised MinHash signature."""
-    # Only crawls that keep state need these; not newscrawl.state, whose datasketch imports scipy (0.6 s of start-up).
+    # Only crawls that keep state need these (not all of newscrawl.state: the workers need no SQLite store).
     from newscrawl.pipelines.digests import body_fingerprint  # noqa: PLC0415
     from newscrawl.signatures import signature_bytes, signature_values  # noqa: PLC0415
 
@@ -761,9 +761,10 @@ class ExtractionPool:
                     self.loop.add_writer(worker.fd, self._on_writable, worker)
         limit = self.options.max_tasks_per_worker
         if limit and worker.sent >= limit and worker.state == "ready":
+            # Its replacement starts once it has answered its last page (_on_result), not now: the two would
+            # otherwise hold their memory at once, the crawl's peak (its core stays busy with those pages meanwhile).
             worker.state = "retiring"
             self.on_event("worker_recycled")
-            self._spawn()
 
     def _on_writable(self, worker: _Worker) -> None:
         try:
@@ -814,6 +815,7 @@ class ExtractionPool:
             self._start_timer(worker)
         elif worker.state == "retiring":
             self._drop_worker(worker, "closed", requeue=True)
+            self._spawn()
 
     def _start_timer(self, worker: _Worker) -> None:
         if self.options.timeout > 0:
@@ -875,7 +877,7 @@ class ExtractionPool:
             for task in pending:
                 if not task.future.done():
                     task.future.set_result(_skip(reason or "shutdown"))
-        if respawn and state == "dead" and was in ("starting", "ready") and not self._closing:
+        if respawn and state == "dead" and was in ("starting", "ready", "retiring") and not self._closing:
             self.on_event("worker_replaced")  # counted now: the new worker may not have started when the crawl ends
             self._spawn()
         self._dispatch()
