@@ -259,6 +259,9 @@ class Signature:
         raise ValueError(msg)
 
 
+MAX_NUM_PERM = 1024  # longer signatures gain nothing for near-duplicate texts and cost storage and time
+
+
 @lru_cache(maxsize=16)
 def lsh_params(threshold: float, num_perm: int) -> tuple[int, int]:
     """(bands, rows per band) of the LSH index: the ones datasketch's ``MinHashLSH`` picks (tested equal).
@@ -271,26 +274,31 @@ def lsh_params(threshold: float, num_perm: int) -> tuple[int, int]:
     quadrature with ``num_perm // 2 + 1`` nodes, exact for these
     integrands (polynomials of degree ``bands * rows``). The first pair
     wins a tie, as in datasketch's loop. ValueError when the best has one
-    band (datasketch refuses those too) or ``num_perm`` is below 2.
+    band (datasketch refuses those too), or ``num_perm`` is below 2 or
+    above :data:`MAX_NUM_PERM`.
     """
     from numpy.polynomial.legendre import leggauss  # noqa: PLC0415 - only when a state database opens
 
     if num_perm < 2:
         msg = f"a MinHash signature needs at least 2 hash values, got {num_perm}"
         raise ValueError(msg)
+    if num_perm > MAX_NUM_PERM:
+        msg = f"a MinHash signature of more than {MAX_NUM_PERM} hash values is not supported, got {num_perm}"
+        raise ValueError(msg)
     pairs = [(b, r) for b in range(1, num_perm + 1) for r in range(1, num_perm // b + 1)]
-    bands = np.array([b for b, _ in pairs], dtype=float)[:, None]
-    rows = np.array([r for _, r in pairs], dtype=float)[:, None]
     nodes, weights = leggauss(num_perm // 2 + 1)
 
-    def shares_a_bucket(lo: float, hi: float) -> np.ndarray:
-        """The integral of 1 - (1 - s**rows)**bands from lo to hi, for every pair."""
+    def shares_a_bucket(bands: np.ndarray, rows: np.ndarray, lo: float, hi: float) -> np.ndarray:
+        """The integral of 1 - (1 - s**rows)**bands from lo to hi, for each pair."""
         s = (hi - lo) / 2 * nodes + (hi + lo) / 2
-        return (hi - lo) / 2 * ((1 - (1 - s**rows) ** bands) @ weights)
+        return (hi - lo) / 2 * ((1 - (1 - s ** rows[:, None]) ** bands[:, None]) @ weights)
 
-    false_positives = shares_a_bucket(0.0, threshold)
-    false_negatives = (1.0 - threshold) - shares_a_bucket(threshold, 1.0)
-    errors = 0.5 * false_positives + 0.5 * false_negatives
+    errors = np.empty(len(pairs))
+    for start in range(0, len(pairs), 2048):  # in blocks: pairs x nodes values at once would be 50 MB at 1,024
+        block = np.array(pairs[start : start + 2048], dtype=float)
+        false_positives = shares_a_bucket(block[:, 0], block[:, 1], 0.0, threshold)
+        false_negatives = (1.0 - threshold) - shares_a_bucket(block[:, 0], block[:, 1], threshold, 1.0)
+        errors[start : start + len(block)] = 0.5 * false_positives + 0.5 * false_negatives
     # The first pair within rounding of the least error: pairs that tie exactly (as at num_perm 2, threshold 0.5)
     # must not be told apart by the last bits of the quadrature.
     bands_found, rows_found = pairs[int(np.flatnonzero(errors <= errors.min() + 1e-12)[0])]

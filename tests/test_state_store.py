@@ -618,6 +618,8 @@ def test_lsh_parameters_are_datasketchs(num_perm: int) -> None:
             assert lsh_params(threshold, num_perm) == expected, threshold
     with pytest.raises(ValueError, match="at least 2 hash values"):
         NearDuplicateOptions(num_perm=1)
+    with pytest.raises(ValueError, match="more than 1024 hash values is not supported"):
+        NearDuplicateOptions(num_perm=1025)  # refused at once, not computed for minutes
     with pytest.raises(ValueError, match="one LSH band"):
         NearDuplicateOptions(threshold=1.0)  # accepted by the threshold's own check, refused for its index
 
