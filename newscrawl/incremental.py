@@ -89,16 +89,18 @@ class StateOptions:
             raise ValueError(msg) from None
         near = None
         if settings.getbool("NEWSCRAWL_STATE_DUPLICATES_ENABLED", True):
-            threshold = settings.getfloat("NEWSCRAWL_STATE_DUPLICATES_THRESHOLD", 0.8)
-            num_perm = settings.getint("NEWSCRAWL_STATE_DUPLICATES_NUM_PERM", 128)
+            values = {
+                "THRESHOLD": settings.getfloat("NEWSCRAWL_STATE_DUPLICATES_THRESHOLD", 0.8),
+                "NUM_PERM": settings.getint("NEWSCRAWL_STATE_DUPLICATES_NUM_PERM", 128),
+                "SHINGLE_WORDS": settings.getint("NEWSCRAWL_STATE_DUPLICATES_SHINGLE_WORDS", 5),
+            }
             try:
                 near = NearDuplicateOptions(
-                    threshold=threshold,
-                    num_perm=num_perm,
-                    shingle_words=settings.getint("NEWSCRAWL_STATE_DUPLICATES_SHINGLE_WORDS", 5),
+                    threshold=values["THRESHOLD"], num_perm=values["NUM_PERM"], shingle_words=values["SHINGLE_WORDS"]
                 )
             except ValueError as exc:  # also a threshold and signature length that leave no usable LSH index
-                msg = f"NEWSCRAWL_STATE_DUPLICATES_THRESHOLD={threshold}, NEWSCRAWL_STATE_DUPLICATES_NUM_PERM={num_perm}: {exc}"
+                named = ", ".join(f"NEWSCRAWL_STATE_DUPLICATES_{name}={value}" for name, value in values.items())
+                msg = f"{named}: {exc}"
                 raise ValueError(msg) from None
         return cls(
             path=str(settings.get("NEWSCRAWL_STATE_PATH") or ".newscrawl/state.sqlite3"),

@@ -169,8 +169,8 @@ class NearDuplicateOptions:
     num_perm: int = 128
     """MinHash signature length (datasketch ``num_perm``)."""
 
-    shingle_words: int = 5
-    """Words per shingle."""
+    shingle_words: int = attrs.field(default=5)
+    """Words per shingle (1 or more)."""
 
     shingle_hash: str = attrs.field(default=DEFAULT_SHINGLE_HASH)
     """How a shingle is hashed before the MinHash permutations: ``poly64`` (all of a text's shingles at once, with
@@ -181,6 +181,12 @@ class NearDuplicateOptions:
     def _check_shingle_hash(self, attribute: Any, value: str) -> None:
         if value not in SHINGLE_HASHES:
             msg = f"shingle hash must be one of {', '.join(SHINGLE_HASHES)}, got {value!r}"
+            raise ValueError(msg)
+
+    @shingle_words.validator
+    def _check_shingle_words(self, attribute: Any, value: int) -> None:
+        if value < 1:
+            msg = f"a shingle needs at least 1 word, got {value}"
             raise ValueError(msg)
 
     @threshold.validator

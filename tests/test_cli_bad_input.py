@@ -128,16 +128,18 @@ def test_project_defaults_pass_the_check() -> None:
     assert settings_problems(get_project_settings()) == []
 
 
+_NEAR = "NEWSCRAWL_STATE_DUPLICATES_THRESHOLD={}, NEWSCRAWL_STATE_DUPLICATES_NUM_PERM={}, NEWSCRAWL_STATE_DUPLICATES_SHINGLE_WORDS={}: "
+
+
 @pytest.mark.parametrize(("settings", "error"), [
     (["NEWSCRAWL_STATE_DUPLICATES_THRESHOLD=1.0"],
-     "NEWSCRAWL_STATE_DUPLICATES_THRESHOLD=1.0, NEWSCRAWL_STATE_DUPLICATES_NUM_PERM=128: a near-duplicate threshold "
-     "of 1.0 with 128 hash values leaves one LSH band: lower the threshold or use more hash values"),
-    (["NEWSCRAWL_STATE_DUPLICATES_NUM_PERM=1"],
-     "NEWSCRAWL_STATE_DUPLICATES_THRESHOLD=0.8, NEWSCRAWL_STATE_DUPLICATES_NUM_PERM=1: a MinHash signature needs at "
-     "least 2 hash values, got 1"),
+     _NEAR.format(1.0, 128, 5) + "a near-duplicate threshold of 1.0 with 128 hash values leaves one LSH band: "
+     "lower the threshold or use more hash values"),
+    (["NEWSCRAWL_STATE_DUPLICATES_NUM_PERM=1"], _NEAR.format(0.8, 1, 5) + "a MinHash signature needs at least 2 hash values, got 1"),
+    (["NEWSCRAWL_STATE_DUPLICATES_SHINGLE_WORDS=0"], _NEAR.format(0.8, 128, 0) + "a shingle needs at least 1 word, got 0"),
 ])
 def test_near_duplicate_settings_without_an_lsh_index_stop_the_crawl(tmp_path: Path, settings: list[str], error: str) -> None:
-    """A threshold and signature length that leave no usable LSH index are one line and exit 2, before any request (was a traceback)."""
+    """Near-duplicate settings without a usable LSH index, or shingles of no words, are one line and exit 2 before any request (were a traceback or nonsense)."""
     state = tmp_path / "state" / "state.sqlite3"
     with FaultSite(tmp_path) as site:
         proc = subprocess.run(
