@@ -89,18 +89,14 @@ class StateOptions:
             raise ValueError(msg) from None
         near = None
         if settings.getbool("NEWSCRAWL_STATE_DUPLICATES_ENABLED", True):
-            values = {
-                "THRESHOLD": settings.getfloat("NEWSCRAWL_STATE_DUPLICATES_THRESHOLD", 0.8),
-                "NUM_PERM": settings.getint("NEWSCRAWL_STATE_DUPLICATES_NUM_PERM", 128),
-                "SHINGLE_WORDS": settings.getint("NEWSCRAWL_STATE_DUPLICATES_SHINGLE_WORDS", 5),
-            }
+            threshold = settings.getfloat("NEWSCRAWL_STATE_DUPLICATES_THRESHOLD", 0.8)
+            num_perm = settings.getint("NEWSCRAWL_STATE_DUPLICATES_NUM_PERM", 128)
+            shingle_words = settings.getint("NEWSCRAWL_STATE_DUPLICATES_SHINGLE_WORDS", 5)
             try:
-                near = NearDuplicateOptions(
-                    threshold=values["THRESHOLD"], num_perm=values["NUM_PERM"], shingle_words=values["SHINGLE_WORDS"]
-                )
+                near = NearDuplicateOptions(threshold=threshold, num_perm=num_perm, shingle_words=shingle_words)
             except ValueError as exc:  # also a threshold and signature length that leave no usable LSH index
-                named = ", ".join(f"NEWSCRAWL_STATE_DUPLICATES_{name}={value}" for name, value in values.items())
-                msg = f"{named}: {exc}"
+                msg = (f"NEWSCRAWL_STATE_DUPLICATES_THRESHOLD={threshold}, NEWSCRAWL_STATE_DUPLICATES_NUM_PERM={num_perm}, "
+                       f"NEWSCRAWL_STATE_DUPLICATES_SHINGLE_WORDS={shingle_words}: {exc}")
                 raise ValueError(msg) from None
         return cls(
             path=str(settings.get("NEWSCRAWL_STATE_PATH") or ".newscrawl/state.sqlite3"),

@@ -228,14 +228,9 @@ class Signature:
     """
 
     __slots__ = ("hashvalues",)
-    seed = MINHASH_SEED
-    scheme = MINHASH_SCHEME
 
     def __init__(self, hashvalues: np.ndarray) -> None:
         self.hashvalues = hashvalues
-
-    def __len__(self) -> int:
-        return len(self.hashvalues)
 
     def jaccard(self, other: Signature) -> float:
         """The estimated Jaccard similarity of the two texts: the share of equal hash values (as datasketch's)."""
@@ -307,5 +302,3 @@ def lsh_params(threshold: float, num_perm: int) -> tuple[int, int]:
                "lower the threshold or use more hash values")
         raise ValueError(msg)
     return bands_found, rows_found
-
-
