@@ -12,8 +12,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from newscrawl.extraction.dates import normalize_date
-
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
@@ -25,6 +23,10 @@ def fill_from_listing(item: Article, listed: Mapping[str, Any] | None) -> Articl
     if not listed:
         return item
     if item.date_published is None:
+        # Imported here: the crawl process needs the date parser (2.4 MB, 30-60 ms of start-up) only for the
+        # articles whose page gives no date.
+        from newscrawl.extraction.dates import normalize_date  # noqa: PLC0415
+
         for key, raw_key, source in (
             ("news_publication_date", "news_publication_date", "sitemap"),
             ("published", "published_raw", "feed"),

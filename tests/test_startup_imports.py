@@ -1,4 +1,4 @@
-"""What the crawl process imports at start-up: not what it does not use (aiohttp, datasketch, scipy)."""
+"""What the crawl process imports at start-up: not what it does not use (aiohttp, datasketch, scipy, the extractor)."""
 
 from __future__ import annotations
 
@@ -18,9 +18,16 @@ from scrapy.utils.reactor import install_reactor
 from scrapy.utils.test import get_crawler
 from newscrawl.spiders.news import NewsSpider
 install_reactor("twisted.internet.asyncioreactor.AsyncioSelectorReactor")
-# get_crawler builds the extensions as a crawl does (Crawler._apply_settings)
+# get_crawler builds the extensions as a crawl does (Crawler._apply_settings); the other components are imported
+# as the engine imports them
 crawler = get_crawler(NewsSpider, settings_dict={**get_project_settings().copy_to_dict(), **dict(a.split("=", 1) for a in sys.argv[1:])})
-print(sorted(m for m in ("aiohttp", "scrapy.extensions.remote_control", "datasketch", "scipy") if m in sys.modules))
+from scrapy.utils.misc import load_object
+for name in ("ITEM_PIPELINES", "SPIDER_MIDDLEWARES", "DOWNLOADER_MIDDLEWARES"):
+    for path, order in crawler.settings.getwithbase(name).items():
+        if order is not None:
+            load_object(path)
+print(sorted(m for m in ("aiohttp", "scrapy.extensions.remote_control", "datasketch", "scipy", "newscrawl.extraction.dates",
+                          "trafilatura") if m in sys.modules))
 print(sorted(type(e).__module__ + "." + type(e).__name__ for e in crawler.extensions.middlewares))
 """
 
