@@ -17,9 +17,10 @@ from typing import TYPE_CHECKING, Any
 from scrapy.logformatter import LogFormatter
 
 if TYPE_CHECKING:
+    from typing import Self
+
     from scrapy.crawler import Crawler
     from scrapy.logformatter import LogFormatterResult
-    from typing import Self
 
 
 def logs_debug(crawler: Crawler) -> bool:

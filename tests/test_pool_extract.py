@@ -105,7 +105,7 @@ def test_a_template_started_early_is_adopted_by_the_pool() -> None:
     pages = fixture_pages()[:3]
     start_template_early("newscrawl.extraction:extract")
     early_pid = _EARLY_TEMPLATES["newscrawl.extraction:extract"][0].pid
-    results, events, pool = run_pool(PoolOptions(workers=1, timeout=30), pages)
+    results, _events, pool = run_pool(PoolOptions(workers=1, timeout=30), pages)
     assert pool.started_early and pool._zygote is not None and pool._zygote.pid == early_pid  # noqa: SLF001
     func = load_function("newscrawl.extraction:extract")
     assert results == [run_extraction(func, body, url, HEADERS, 200) for body, url in pages]

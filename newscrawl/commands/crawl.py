@@ -16,7 +16,6 @@ import importlib.util
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.settings import BaseSettings
 
-
 _EXTRACT_PIPELINE = "newscrawl.pipelines.extract.ExtractPipeline"
 _ASYNCIO_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 
