@@ -20,11 +20,11 @@ import re
 import threading
 from typing import TYPE_CHECKING
 
-from py3langid.langid import MODEL_FILE, LanguageIdentifier
-
 from newscrawl.extraction import metadata as metadata_mod
 
 if TYPE_CHECKING:
+    from py3langid.langid import LanguageIdentifier
+
     from newscrawl.extraction.metadata import PageMetadata
 
 # Text shorter than this is not checked at all.
@@ -126,13 +126,14 @@ def _same_language(a: str, b: str) -> bool:
 
 
 def _identifier() -> LanguageIdentifier:
-    """The py3langid identifier with normalized probabilities, loaded once on first use."""
+    """The py3langid identifier with normalized probabilities, loaded once on first use (mapped: see langmodel)."""
     global _IDENTIFIER  # noqa: PLW0603 -- a lazily loaded module-level model
     if _IDENTIFIER is None:
         with _IDENTIFIER_LOCK:
             if _IDENTIFIER is None:
-                load = getattr(LanguageIdentifier, "from_pickled_model", None) or LanguageIdentifier.from_model_file
-                _IDENTIFIER = load(MODEL_FILE, norm_probs=True)
+                from newscrawl.extraction.langmodel import load_identifier  # noqa: PLC0415 - with the model
+
+                _IDENTIFIER = load_identifier(norm_probs=True)
     return _IDENTIFIER
 
 
