@@ -256,6 +256,7 @@ class Sampler(threading.Thread):
         self.at_pages: dict[int, int] = {}
         self.at_last_progress = 0  # RSS when the crawl last reported progress (while it still crawled)
         self._progress_seen = 0
+        self._window_peak = 0  # the highest total RSS since the last progress line
         self.stop_event = threading.Event()
 
     def run(self) -> None:
@@ -271,11 +272,14 @@ class Sampler(threading.Thread):
             self.peak = max(self.peak, total)
             self.peak_main = max(self.peak_main, rss_bytes(self.pid))
             self.main_cpu = max(self.main_cpu, cpu_seconds(self.pid))
+            self._window_peak = max(self._window_peak, total)
             if self.pages != self._progress_seen:
-                self._progress_seen, self.at_last_progress = self.pages, total
-            for mark in (1000, 5000):
-                if self.pages >= mark and mark not in self.at_pages:
-                    self.at_pages[mark] = total
+                for mark in (1000, 5000):
+                    if self.pages >= mark and mark not in self.at_pages:
+                        # The most held since the last progress line: the last line comes at the close, after the
+                        # extraction workers have gone, and a sample then would show the crawl process alone.
+                        self.at_pages[mark] = self._window_peak
+                self._progress_seen, self.at_last_progress, self._window_peak = self.pages, total, total
 
 
 _CRAWLED = re.compile(r"Crawled (\d+) pages \(at (\d+) pages/min\), scraped (\d+) items")
