@@ -15,8 +15,9 @@
      newscrawl's ``extract`` and ``trafilatura.extract`` alone, pages/s and
      median ms/page (on ``--extract-sample`` pages spread over the site);
      and, for what the limit below leaves out, newscrawl's with two
-     processes at once (both cores busy, as in a crawl) and with the
-     state's digest (the fingerprint and MinHash signature the workers
+     processes at once (both cores busy, as in a crawl), the same with a
+     third process busy half the time in 1 ms slices (as the crawl process
+     is, between the workers), and with the state's digest (the fingerprint and MinHash signature the workers
      compute for every article);
    - **end to end**: ``scrapy crawl news -O articles.jsonl`` with the
      project's settings (extraction pool, one worker per core): pages/s,
@@ -384,14 +385,31 @@ def extract_only_child(system: str, listing: Path) -> None:
                       "wall_ms_median": 1000 * statistics.median(wall_times), "wall": sum(wall_times)}))
 
 
-def extract_only(  # noqa: PLR0913 - the sample's source and where to list it, and how many processes
-    system: str, site: Path, base: str, sample: int, workdir: Path, *, processes: int = 1,
+def neighbour_child() -> None:
+    """(In a subprocess) be busy half the time, 1 ms on and 1 ms off, over a few MB, as a crawl process is.
+
+    The crawl process takes about half a core in short turns between its
+    extraction workers (a response, a result, an item); every turn evicts
+    part of the caches of the worker it interrupted. Run until killed.
+    """
+    data = list(range(200_000))  # 1.6 MB of list and 5.6 MB of ints, walked every turn
+    while True:
+        end = time.perf_counter() + 0.001
+        while time.perf_counter() < end:
+            data.reverse()
+            sum(data[:2000])
+        time.sleep(0.001)
+
+
+def extract_only(  # noqa: PLR0913 - the sample's source and where to list it, how many processes, a neighbour
+    system: str, site: Path, base: str, sample: int, workdir: Path, *, processes: int = 1, neighbour: bool = False,
 ) -> dict[str, Any]:
     """``system``'s extraction of the sample pages from disk, no Scrapy: CPU pages/s and median ms/page.
 
     With ``processes`` > 1, that many processes extract at once, each every
     ``processes``-th page of the sample, so that every core is busy, as in a
     crawl: pages/s is then per process (pages over each process's own CPU time).
+    With ``neighbour``, :func:`neighbour_child` runs meanwhile (its CPU counts in ``others_cores``).
     """
     from make_site import article_files  # noqa: PLC0415
 
@@ -404,10 +422,14 @@ def extract_only(  # noqa: PLR0913 - the sample's source and where to list it, a
         listing = workdir / f"extract-sample-{k}.tsv"
         listing.write_text("".join(f"{base}{path}\t{file}\n" for path, file in files[k::processes]), encoding="utf-8")
         listings.append(listing)
+    nearby = subprocess.Popen([sys.executable, __file__, "--_neighbour"], cwd=ROOT) if neighbour else None
     busy0, start = machine_busy_seconds(), time.monotonic()
     procs = [subprocess.Popen([sys.executable, __file__, "--_extract-only", system, str(listing)],
                               cwd=ROOT, stdout=subprocess.PIPE, text=True) for listing in listings]
     outputs = [proc.communicate()[0] for proc in procs]
+    if nearby is not None:
+        nearby.kill()
+        nearby.wait()
     busy, wall = machine_busy_seconds() - busy0, time.monotonic() - start
     if any(proc.returncode != 0 for proc in procs):
         sys.exit(f"bench_speed: extraction-only run of {system} failed")
@@ -420,6 +442,7 @@ def extract_only(  # noqa: PLR0913 - the sample's source and where to list it, a
                   "ms_p90": max(r["ms_p90"] for r in runs), "wall_ms_median": statistics.median(r["wall_ms_median"] for r in runs),
                   "wall": max(r["wall"] for r in runs)}
     result["processes"] = processes
+    result["neighbour"] = neighbour
     result["others_cores"] = max(0.0, busy - processes * wall) / wall  # the runs themselves keep `processes` cores busy
     return result
 
@@ -525,7 +548,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                         help="an extra Scrapy setting for the end-to-end crawl (repeatable)")
     parser.add_argument("--_extract-only", nargs=2, help=argparse.SUPPRESS)
+    parser.add_argument("--_neighbour", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args._neighbour:
+        neighbour_child()
     if args._extract_only:
         extract_only_child(args._extract_only[0], Path(args._extract_only[1]))
         return 0
@@ -555,9 +581,11 @@ def main(argv: list[str] | None = None) -> int:
         log("bench_speed: 2/3 extraction only, from disk, one process ...")
         ours = extract_only("newscrawl", site, base, args.extract_sample, workdir)
         theirs = extract_only("trafilatura", site, base, args.extract_sample, workdir)
-        # What the limit leaves out, measured apart: extraction with both cores busy (as in a crawl), and
-        # extraction plus the state's digest (fingerprint and MinHash signature, computed in the workers).
+        # What the limit leaves out, measured apart: extraction with both cores busy (as in a crawl), then with
+        # a crawl-like neighbour as well, and extraction plus the state's digest (fingerprint and MinHash
+        # signature, computed in the workers).
         ours_busy = extract_only("newscrawl", site, base, args.extract_sample, workdir, processes=2)
+        ours_shared = extract_only("newscrawl", site, base, args.extract_sample, workdir, processes=2, neighbour=True)
         ours_digest = extract_only("newscrawl+digest", site, base, args.extract_sample, workdir)
 
         log("bench_speed: 3/3 end to end (project settings) ...")
@@ -608,9 +636,10 @@ def main(argv: list[str] | None = None) -> int:
                      f"{r['cpu_cores']:.2f}", f"{r['cpu_ms_per_page']:.2f}", f"{r['main_cpu_ms_per_page']:.2f}",
                      f"{r['peak_rss_mb']:.0f}", f"{r['peak_pss_mb']:.0f}", f"{r['others_cores']:.2f}",
                      f"nginx {1000 * nginx_crawl / crawl['pages']:.2f} ms CPU/page" if r is crawl else ""))
-    for r in (ours, ours_again, theirs, ours_busy, ours_digest):
+    for r in (ours, ours_again, theirs, ours_busy, ours_shared, ours_digest):
         processes = f"{r['processes']} processes at once" if r["processes"] > 1 else "1 process"
         processes += ", after" if r is ours_again else ""
+        processes += " + a neighbour half busy" if r["neighbour"] else ""
         rows.append((f"extract only, {r['system']} ({processes})", str(r["pages"]), f"{r['pps']:.0f}",
                      f"{r['ms_median']:.1f}", f"{r['processes']:.2f}", f"{1000 / r['pps']:.2f}", "", "", "",
                      f"{r['others_cores']:.2f}", f"p90 {r['ms_p90']:.1f} ms; wall median {r['wall_ms_median']:.1f} ms"))
@@ -631,12 +660,16 @@ def main(argv: list[str] | None = None) -> int:
           f"end to end reached {ratio:.2f} of it (target 0.85); without the state pipeline "
           f"{extra[0]['pps'] / limit:.2f}")
     busy_limit = 2 / (1 / crawl_pps + 1 / ours_busy["pps"])
+    shared_limit = 2 / (1 / crawl_pps + 1 / ours_shared["pps"])
     state_limit = 2 / (1 / crawl_pps + 1 / ours_digest["pps"])
-    both_limit = 2 / (1 / crawl_pps + 1 / ours_busy["pps"] + 1 / ours_digest["pps"] - 1 / ours["pps"])
+    both_limit = 2 / (1 / crawl_pps + 1 / ours_shared["pps"] + 1 / ours_digest["pps"] - 1 / ours["pps"])
     print(f"what the limit leaves out: extraction takes {1000 / ours_busy['pps']:.2f} ms CPU a page with both cores busy "
-          f"({ours['pps'] / ours_busy['pps'] - 1:+.0%}); the state's digest in the workers adds "
+          f"({ours['pps'] / ours_busy['pps'] - 1:+.0%}), {1000 / ours_shared['pps']:.2f} ms sharing them with a "
+          f"crawl-like neighbour ({ours['pps'] / ours_shared['pps'] - 1:+.0%}); the state's digest in the workers adds "
           f"{1000 / ours_digest['pps'] - 1000 / ours['pps']:.2f} ms. Limits counting these: busy cores {busy_limit:.0f}, "
-          f"digest {state_limit:.0f}, both {both_limit:.0f} pages/s (end to end {e2e['pps'] / both_limit:.2f} of the last)")
+          f"shared cores {shared_limit:.0f}, digest {state_limit:.0f}, shared cores and digest {both_limit:.0f} pages/s "
+          f"(end to end {e2e['pps'] / both_limit:.2f} of the last; without the state {extra[0]['pps'] / shared_limit:.2f} "
+          f"of shared cores)")
     print(f"newscrawl median extraction {ours['ms_median']:.1f} ms = {ours['ms_median'] / theirs['ms_median']:.2f}x "
           f"trafilatura's {theirs['ms_median']:.1f} ms (target 1.3x)")
     print(f"end-to-end: peak PSS of all crawl processes {e2e['peak_pss_mb']:.0f} MB (RSS summed counts the pages the "
