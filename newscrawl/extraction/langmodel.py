@@ -130,12 +130,18 @@ def write_model(path: Path) -> None:
             os.fsync(out.fileno())
             # Out of the page cache again: written at once, it is cached in large blocks (folios), and a process
             # that reads one number would map a whole block. Read back row by row, it is cached in pages.
-            os.posix_fadvise(out.fileno(), 0, 0, os.POSIX_FADV_DONTNEED)
+            _fadvise(out.fileno(), "POSIX_FADV_DONTNEED")
         except BaseException:
             out.close()
             os.unlink(out.name)
             raise
     os.replace(out.name, path)
+
+
+def _fadvise(fd: int, advice: str) -> None:
+    """``posix_fadvise`` over the whole file, where the system has it (Linux; not macOS)."""
+    if hasattr(os, "posix_fadvise"):
+        os.posix_fadvise(fd, 0, 0, getattr(os, advice))
 
 
 def _open(path: Path) -> tuple[dict[str, np.ndarray] | None, list[str] | None]:
@@ -146,7 +152,7 @@ def _open(path: Path) -> tuple[dict[str, np.ndarray] | None, list[str] | None]:
     """
     fd = os.open(path, os.O_RDONLY)
     try:
-        os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_RANDOM)
+        _fadvise(fd, "POSIX_FADV_RANDOM")
         size = os.fstat(fd).st_size
         header_size = int.from_bytes(os.pread(fd, 8, 0), "little")
         header = os.pread(fd, header_size, 8) if 8 + header_size <= size else b""
@@ -159,7 +165,8 @@ def _open(path: Path) -> tuple[dict[str, np.ndarray] | None, list[str] | None]:
         mapped = mmap.mmap(fd, 0, access=mmap.ACCESS_READ)
     finally:
         os.close(fd)
-    mapped.madvise(mmap.MADV_RANDOM)
+    if hasattr(mmap, "MADV_RANDOM"):
+        mapped.madvise(mmap.MADV_RANDOM)
     arrays = {}
     for name, (dtype, shape, offset) in layout["arrays"].items():
         count = int(np.prod(shape)) if shape else 1
