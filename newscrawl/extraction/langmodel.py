@@ -66,7 +66,8 @@ def load_identifier(*, norm_probs: bool = True, folder: Path | None = None) -> L
     try:
         return _mapped_identifier(cache_path(folder), norm_probs=norm_probs)
     except (OSError, ValueError, TypeError, KeyError) as exc:
-        logger.info("language model not mapped from a cache file (%s); loading it into memory", exc)
+        logger.warning("language model not mapped from a cache file (%s); loading it into memory (75 MB a process; "
+                       "NEWSCRAWL_CACHE_DIR names a writable folder for it)", exc)
         return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=norm_probs)
 
 
