@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import shutil
 import subprocess
 import sys
 from typing import TYPE_CHECKING
@@ -15,6 +16,7 @@ from py3langid.langid import MODEL_FILE, LanguageIdentifier
 from newscrawl.extraction import langmodel
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
     from pathlib import Path
 
 TEXTS = [
@@ -36,14 +38,22 @@ TEXTS = [
 
 
 @pytest.fixture(scope="module")
+def cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """One cache folder for the module's tests (the file is 65 MB), removed after them."""
+    folder = tmp_path_factory.mktemp("langid-cache")
+    yield folder
+    shutil.rmtree(folder)
+
+
+@pytest.fixture(scope="module")
 def reference() -> LanguageIdentifier:
     """py3langid's identifier, loaded as py3langid loads it."""
     return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
 
 
-def test_the_mapped_model_answers_as_py3langids_own(tmp_path: Path, reference: LanguageIdentifier) -> None:
+def test_the_mapped_model_answers_as_py3langids_own(cache: Path, reference: LanguageIdentifier) -> None:
     """Labels, probabilities and the full ranking are py3langid's, on a dozen languages and degenerate texts."""
-    mapped = langmodel.load_identifier(folder=tmp_path)
+    mapped = langmodel.load_identifier(folder=cache)
     assert isinstance(mapped.tk_nextmove, memoryview)  # mapped, not the in-memory fallback
     for text in TEXTS:
         assert mapped.classify(text) == reference.classify(text), text
@@ -51,24 +61,24 @@ def test_the_mapped_model_answers_as_py3langids_own(tmp_path: Path, reference: L
     assert mapped.classify(TEXTS[1])[0] == "de"
 
 
-def test_the_cache_file_is_written_once_and_reused(tmp_path: Path) -> None:
-    """The first load writes the file (named after py3langid's version and model); later loads only map it."""
-    langmodel.load_identifier(folder=tmp_path)
-    path = langmodel.cache_path(tmp_path)
-    assert [p.name for p in tmp_path.iterdir()] == [path.name]  # no temporary file left
+def test_the_cache_file_is_written_once_and_reused(cache: Path) -> None:
+    """A load writes the file if need be (named after py3langid's version and model); later loads only map it."""
+    langmodel.load_identifier(folder=cache)
+    path = langmodel.cache_path(cache)
+    assert [p.name for p in cache.iterdir()] == [path.name]  # no temporary file left
     assert path.name.startswith("langid-") and path.stat().st_size > 50 * 2**20
     assert path.stat().st_mode & 0o777 == 0o644  # readable by the other users of a shared cache
     written = path.stat().st_mtime_ns
     os.utime(path, ns=(written - 10**9, written - 10**9))
-    langmodel.load_identifier(folder=tmp_path)
+    langmodel.load_identifier(folder=cache)
     assert path.stat().st_mtime_ns == written - 10**9  # not written again
 
 
 @pytest.mark.parametrize("damage", ["truncate", "garbage", "empty"])
-def test_a_damaged_cache_file_is_written_again(tmp_path: Path, damage: str, reference: LanguageIdentifier) -> None:
+def test_a_damaged_cache_file_is_written_again(cache: Path, damage: str, reference: LanguageIdentifier) -> None:
     """A file cut short (a full disk, a killed writer) or not ours is replaced, and the model answers right."""
-    path = langmodel.cache_path(tmp_path)
-    langmodel.load_identifier(folder=tmp_path)
+    path = langmodel.cache_path(cache)
+    langmodel.load_identifier(folder=cache)
     size = path.stat().st_size
     if damage == "truncate":
         os.truncate(path, size - 4096)
@@ -76,7 +86,7 @@ def test_a_damaged_cache_file_is_written_again(tmp_path: Path, damage: str, refe
         path.write_bytes(b"\x10" + b"\0" * 7 + b"not a model at all")
     else:
         path.write_bytes(b"")
-    mapped = langmodel.load_identifier(folder=tmp_path)
+    mapped = langmodel.load_identifier(folder=cache)
     assert path.stat().st_size == size
     assert isinstance(mapped.tk_nextmove, memoryview)
     assert mapped.classify(TEXTS[2]) == reference.classify(TEXTS[2])
@@ -126,13 +136,13 @@ print(rss() - before)
 """
 
 
-def test_a_process_holds_only_the_part_of_the_mapped_model_it_reads(tmp_path: Path) -> None:
+def test_a_process_holds_only_the_part_of_the_mapped_model_it_reads(cache: Path) -> None:
     """Classifying text in a few languages brings a fraction of the model into the process (75 MB in memory)."""
-    langmodel.load_identifier(folder=tmp_path)  # written by another process, as a crawl's workers find it
+    langmodel.load_identifier(folder=cache)  # written by another process, as a crawl's workers find it
     texts = json.dumps([text * 20 for text in TEXTS[:6]] * 5)
     grown = {}
     for how in ("in-memory", "mapped"):
-        out = subprocess.run([sys.executable, "-c", _MEMORY_PROBE, how, texts, str(tmp_path)],
+        out = subprocess.run([sys.executable, "-c", _MEMORY_PROBE, how, texts, str(cache)],
                              capture_output=True, text=True, check=True)
         grown[how] = int(out.stdout)
     assert grown["in-memory"] > 60 * 2**20
