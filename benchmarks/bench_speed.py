@@ -17,8 +17,9 @@
      and, for what the limit below leaves out, newscrawl's with two
      processes at once (both cores busy, as in a crawl), the same with a
      third process busy half the time in 1 ms slices (as the crawl process
-     is, between the workers), and with the state's digest (the fingerprint and MinHash signature the workers
-     compute for every article);
+     is, between the workers), and with the state's digest (the
+     fingerprint and MinHash signature the workers compute for every
+     article);
    - **end to end**: ``scrapy crawl news -O articles.jsonl`` with the
      project's settings (extraction pool, one worker per core): pages/s,
      CPU use (all crawl processes; nginx apart), peak RSS of the whole
@@ -411,7 +412,8 @@ def extract_only(  # noqa: PLR0913 - the sample's source and where to list it, h
     With ``processes`` > 1, that many processes extract at once, each every
     ``processes``-th page of the sample, so that every core is busy, as in a
     crawl: pages/s is then per process (pages over each process's own CPU time).
-    With ``neighbour``, :func:`neighbour_child` runs meanwhile (its CPU counts in ``others_cores``).
+    With ``neighbour``, :func:`neighbour_child` runs meanwhile; ``others_cores`` then reads about 0, as the
+    three processes share the two cores the extraction runs are counted as keeping busy.
     """
     from make_site import article_files  # noqa: PLC0415
 

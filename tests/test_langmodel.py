@@ -119,6 +119,7 @@ def test_the_cache_folder_follows_the_environment(monkeypatch: pytest.MonkeyPatc
 
 _MEMORY_PROBE = """
 import json, re, sys
+from pathlib import Path
 def rss():
     status = open("/proc/self/status").read()
     return sum(int(re.search(k + r":\\s+(\\d+)", status).group(1)) for k in ("RssAnon", "RssFile")) * 1024
@@ -127,7 +128,7 @@ from newscrawl.extraction import langmodel
 texts = json.loads(sys.argv[2])
 before = rss()
 if sys.argv[1] == "mapped":
-    identifier = langmodel.load_identifier(folder=__import__("pathlib").Path(sys.argv[3]))
+    identifier = langmodel.load_identifier(folder=Path(sys.argv[3]))
 else:
     identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
 for text in texts:

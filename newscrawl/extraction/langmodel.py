@@ -100,12 +100,13 @@ def write_model(path: Path) -> None:
     from py3langid.modelio import load_model  # noqa: PLC0415
 
     ptc, pc, classes, nextmove, row, output = load_model(model_path())
+    rows = np.frombuffer(row, dtype=np.dtype(row.typecode))
     arrays = {
         "ptc": np.ascontiguousarray(ptc),
         "pc": np.ascontiguousarray(pc),
         "nextmove": np.frombuffer(nextmove, dtype=np.dtype(nextmove.typecode)),
-        "row": np.frombuffer(row, dtype=np.dtype(row.typecode)),
-        "rowbase": np.frombuffer(row, dtype=np.dtype(row.typecode)).astype(np.uint32) << np.uint32(8),
+        "row": rows,
+        "rowbase": rows.astype(np.uint32) << np.uint32(8),  # what py3langid's constructor derives, precomputed
         "output": np.asarray(output, dtype=np.int32),
     }
     layout: dict[str, Any] = {"name": path.name, "classes": list(classes), "arrays": {}}
