@@ -528,6 +528,27 @@ def run_partitioned(n: int, crawl_args: list[str], workdir: Path, settings: dict
             "others_cores": max(0.0, busy - cpu) / wall}
 
 
+def run_replayed(
+    crawl_args: list[str], workdir: Path, settings: dict[str, str], no_state: dict[str, str]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """End to end with and without the state, extraction replaced by replaying the end-to-end export.
+
+    ``benchmarks/bench_replay.py`` hands every page the article the
+    project-settings crawl wrote for it, so these crawls cost everything
+    but extraction: what the state costs, and the hand-off and pipelines,
+    measured apart from the processes sharing the cores.
+    """
+    env = {"PYTHONPATH": os.pathsep.join(filter(None, (str(Path(__file__).resolve().parent), os.environ.get("PYTHONPATH")))),
+           "NEWSCRAWL_BENCH_REPLAY": str(workdir / "articles.jsonl")}
+    replay = {"NEWSCRAWL_EXTRACT_FUNCTION": "bench_replay:extract"}
+    runs = []
+    for label, base, note in (("replay", settings, "project settings"), ("replay-no-state", no_state, "no state")):
+        r = run_scrapy(label, [*crawl_args, "-O", str(workdir / f"articles-{label}.jsonl")], {**base, **replay}, workdir, env=env)
+        r["label"] = f"extraction replayed, {note}"
+        runs.append(r)
+    return runs[0], runs[1]
+
+
 # -- the report --------------------------------------------------------------------------------------
 
 
@@ -541,6 +562,22 @@ def table(rows: list[tuple[str, ...]]) -> str:
     return "\n".join(lines)
 
 
+def rest_line(e2e: dict[str, Any], replayed: tuple[dict[str, Any], dict[str, Any]],
+              crawls: tuple[dict[str, Any], ...], extract_ms: float) -> str:
+    """What a page costs besides extraction, from the replayed crawls, and what is left for the cores' sharing."""
+    with_state, without = replayed
+    crawl_ms = statistics.mean(r["cpu_ms_per_page"] for r in crawls)
+    lost = {k: v for r in replayed for k, v in r["skipped"].items()}
+    warning = f" (WARNING: pages skipped in the replay: {lost}, the figures are off)" if lost else ""
+    return (f"what the rest costs (extraction replayed from the end-to-end export){warning}: "
+            f"{with_state['cpu_ms_per_page']:.2f} ms CPU a page with the state, {without['cpu_ms_per_page']:.2f} "
+            f"without, crawl only {crawl_ms:.2f}: the state costs {with_state['cpu_ms_per_page'] - without['cpu_ms_per_page']:.2f} "
+            f"ms a page ({with_state['main_cpu_ms_per_page'] - without['main_cpu_ms_per_page']:.2f} of it in the crawl process), "
+            f"the hand-off and the pipelines {without['cpu_ms_per_page'] - crawl_ms:.2f}; end to end, what is left above "
+            f"these and extraction alone ({extract_ms:.2f}) is the processes sharing the cores: "
+            f"{e2e['cpu_ms_per_page'] - with_state['cpu_ms_per_page'] - extract_ms:.2f} ms a page")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--pages", type=int, default=5000, help="article pages on the site (default: %(default)s)")
@@ -550,7 +587,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="pages for the extraction-only runs, spread over the site; 0 = all (default: %(default)s)")
     parser.add_argument("--workers", help="NEWSCRAWL_EXTRACT_WORKERS for the end-to-end crawl (default: the project's)")
     parser.add_argument("--compare", action="store_true",
-                        help="also run in-callback extraction and two crawl processes sharing the articles")
+                        help="also run in-callback extraction, two crawl processes sharing the articles, Scrapy's "
+                             "gzip middleware, and end to end with extraction replayed (what the rest costs)")
     parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                         help="an extra Scrapy setting for the end-to-end crawl (repeatable)")
     parser.add_argument("--_extract-only", nargs=2, help=argparse.SUPPRESS)
@@ -579,6 +617,7 @@ def main(argv: list[str] | None = None) -> int:
         log(f"bench_speed: nginx (gzip_static) serving {base}/")
         crawl_args = ["-a", f"sitemap={index}"]
         nginx_cpu0 = cpu_seconds(nginx_pid)
+        replayed: tuple[dict[str, Any], dict[str, Any]] | None = None
 
         log("bench_speed: 1/3 crawl only (no extraction) ...")
         crawl = run_scrapy("crawl-only", crawl_args, {
@@ -630,6 +669,9 @@ def main(argv: list[str] | None = None) -> int:
                 "DOWNLOADER_MIDDLEWARES": json.dumps(stock)}, workdir)
             stock_crawl["label"] = "crawl only, Scrapy's HttpCompressionMiddleware"
             extra.append(stock_crawl)
+            log("bench_speed: compare: end to end with extraction replayed, with and without the state ...")
+            replayed = run_replayed(crawl_args, workdir, e2e_settings, no_state)
+            extra.extend(replayed)
     log("")
 
     crawl_pps = statistics.mean((crawl["pps"], crawl_again["pps"]))
@@ -677,6 +719,8 @@ def main(argv: list[str] | None = None) -> int:
           f"shared cores {shared_limit:.0f}, digest {state_limit:.0f}, shared cores and digest {both_limit:.0f} pages/s "
           f"(end to end {e2e['pps'] / both_limit:.2f} of the last; without the state {extra[0]['pps'] / shared_limit:.2f} "
           f"of shared cores)")
+    if replayed:
+        print(rest_line(e2e, replayed, (crawl, crawl_again), 1000 / ours_pps))
     print(f"newscrawl median extraction {ours['ms_median']:.1f} ms = {ours['ms_median'] / theirs['ms_median']:.2f}x "
           f"trafilatura's {theirs['ms_median']:.1f} ms (target 1.3x)")
     print(f"end-to-end: peak PSS of all crawl processes {e2e['peak_pss_mb']:.0f} MB (RSS summed counts the pages the "

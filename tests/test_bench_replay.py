@@ -1,0 +1,69 @@
+"""make bench's replay stand-in: a page gets back the article a crawl exported for it, as extraction made it."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import attrs
+import pytest
+
+from newscrawl.extraction import extract as real_extract
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+
+import bench_replay
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+SEED = Path(__file__).resolve().parents[1] / "fixtures/newscrawl.extraction.pages.GenericArticlePage/autoblog-seed-wire-story/inputs"
+URL = "https://autoblog.example/2025/01/18/wire-story/"
+
+
+@pytest.fixture
+def replay_of(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Path, object]]:
+    """An export with the seed page's article, as a crawl writes it (provenance and state fields set)."""
+    extracted = real_extract(SEED.joinpath("HttpResponse-body.html").read_bytes(), URL, [("Content-Type", "text/html; charset=utf-8")])
+    assert extracted.item is not None
+    exported = attrs.evolve(extracted.item, fetched_at="2025-01-20T08:00:00+00:00", extractor_version="9.9",
+                            version=2, previous_fetched_at="2025-01-19T08:00:00+00:00", duplicate_of="https://elsewhere.example/a")
+    path = tmp_path / "articles.jsonl"
+    path.write_text(json.dumps(attrs.asdict(exported)) + "\n", encoding="utf-8")
+    monkeypatch.setenv(bench_replay.REPLAY_ENV, str(path))
+    monkeypatch.setattr(bench_replay, "_articles", None)
+    yield path, extracted.item
+    monkeypatch.setattr(bench_replay, "_articles", None)
+
+
+def test_replays_the_article_without_what_the_crawl_set_after_extraction(replay_of: tuple[Path, object]) -> None:
+    """The replayed article equals the extracted one: provenance, version and duplicate_of are not carried over."""
+    _, extracted = replay_of
+    result = bench_replay.extract(b"<html>ignored</html>", URL)
+    assert result.skip_reason is None
+    assert result.item == extracted
+    assert (result.item.fetched_at, result.item.version, result.item.duplicate_of) == (None, None, None)
+
+
+def test_a_page_not_in_the_export_is_skipped(replay_of: tuple[Path, object]) -> None:
+    """A URL the export has no line for is a counted skip, not an article."""
+    result = bench_replay.extract(b"", "https://autoblog.example/other/")
+    assert (result.item, result.skip_reason) == (None, "not_in_replay")
+
+
+def test_a_line_that_is_not_an_article_names_its_line(tmp_path: Path) -> None:
+    """A broken export fails with its file and line number."""
+    path = tmp_path / "bad.jsonl"
+    path.write_text('{"url": "https://a.example/1"}\n{"headline": "no url"}\n', encoding="utf-8")
+    with pytest.raises(ValueError, match=r"bad\.jsonl, line 2: not an exported article"):
+        bench_replay.load(str(path))
+
+
+def test_without_the_export_named_it_says_what_is_missing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No NEWSCRAWL_BENCH_REPLAY: an error naming it (the pool counts it as extract_error for every page)."""
+    monkeypatch.delenv(bench_replay.REPLAY_ENV, raising=False)
+    monkeypatch.setattr(bench_replay, "_articles", None)
+    with pytest.raises(RuntimeError, match="NEWSCRAWL_BENCH_REPLAY"):
+        bench_replay.extract(b"", URL)
