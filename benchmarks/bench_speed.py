@@ -567,8 +567,9 @@ def rest_line(e2e: dict[str, Any], replayed: tuple[dict[str, Any], dict[str, Any
     """What a page costs besides extraction, from the replayed crawls, and what is left for the cores' sharing."""
     with_state, without = replayed
     crawl_ms = statistics.mean(r["cpu_ms_per_page"] for r in crawls)
-    lost = {k: v for r in replayed for k, v in r["skipped"].items()}
-    warning = f" (WARNING: pages skipped in the replay: {lost}, the figures are off)" if lost else ""
+    written = [r["items"] for r in replayed]
+    warning = (f" (WARNING: the replays wrote {written[0]} and {written[1]} articles, the end-to-end crawl "
+               f"{e2e['items']}: the figures are off)" if any(n != e2e["items"] for n in written) else "")
     return (f"what the rest costs (extraction replayed from the end-to-end export){warning}: "
             f"{with_state['cpu_ms_per_page']:.2f} ms CPU a page with the state, {without['cpu_ms_per_page']:.2f} "
             f"without, crawl only {crawl_ms:.2f}: the state costs {with_state['cpu_ms_per_page'] - without['cpu_ms_per_page']:.2f} "

@@ -67,3 +67,20 @@ def test_without_the_export_named_it_says_what_is_missing(monkeypatch: pytest.Mo
     monkeypatch.setattr(bench_replay, "_articles", None)
     with pytest.raises(RuntimeError, match="NEWSCRAWL_BENCH_REPLAY"):
         bench_replay.extract(b"", URL)
+
+
+def test_the_report_splits_the_end_to_end_cost_and_warns_when_the_replay_lost_articles() -> None:
+    """make bench's line: the state, the hand-off and the cores' sharing, from the replayed crawls' CPU a page."""
+    from bench_speed import rest_line
+
+    e2e = {"cpu_ms_per_page": 12.66, "items": 5000}
+    crawls = ({"cpu_ms_per_page": 1.74}, {"cpu_ms_per_page": 1.84})
+    with_state = {"cpu_ms_per_page": 3.36, "main_cpu_ms_per_page": 2.36, "items": 5000}
+    without = {"cpu_ms_per_page": 2.36, "main_cpu_ms_per_page": 2.08, "items": 5000}
+    line = rest_line(e2e, (with_state, without), crawls, 7.51)
+    assert "crawl only 1.79: the state costs 1.00 ms a page (0.28 of it in the crawl process)" in line
+    assert "the hand-off and the pipelines 0.57" in line
+    assert line.endswith("the processes sharing the cores: 1.79 ms a page")
+    assert "WARNING" not in line
+    short = rest_line(e2e, (with_state, {**without, "items": 4990}), crawls, 7.51)
+    assert "WARNING: the replays wrote 5000 and 4990 articles, the end-to-end crawl 5000" in short
