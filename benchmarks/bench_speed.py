@@ -649,7 +649,8 @@ def main(argv: list[str] | None = None) -> int:
         extra = [run_scrapy("no-state", [*crawl_args, "-O", str(workdir / "articles-no-state.jsonl")], no_state, workdir)]
         extra[0]["label"] = "pool, NEWSCRAWL_STATE_ENABLED=False"
         # The machine's speed drifts (10% from one minute to the next is common on a shared VM): the limit's two
-        # figures are measured again after the crawls, and their means taken, so they bracket the end-to-end run.
+        # figures, and trafilatura's extraction that newscrawl's is compared with, are measured again after the
+        # crawls, and their means taken, so they bracket the end-to-end run.
         log("bench_speed: crawl only and extraction only again (the RESULT line takes the means) ...")
         crawl_again = run_scrapy("crawl-only-again", crawl_args, {
             "NEWSCRAWL_EXTRACT_WORKERS": "0", "NEWSCRAWL_EXTRACT_FUNCTION": "newscrawl.pool:skip_extraction"}, workdir)
