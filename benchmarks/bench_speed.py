@@ -496,9 +496,17 @@ def project_settings() -> dict[str, Any]:
     return {k: getattr(settings, k) for k in dir(settings) if k.isupper()}
 
 
+def benchmarks_on_path() -> dict[str, str]:
+    """The environment that lets a crawl (and its extraction workers) import this folder's modules.
+
+    An unset ``PYTHONPATH`` adds no empty entry, which Python would read as the working directory.
+    """
+    return {"PYTHONPATH": os.pathsep.join(filter(None, (str(Path(__file__).resolve().parent), os.environ.get("PYTHONPATH"))))}
+
+
 def run_partitioned(n: int, crawl_args: list[str], workdir: Path, settings: dict[str, str] | None = None) -> dict[str, Any]:
     """``n`` crawl processes at once, each with 1/n of the articles and in-callback extraction."""
-    env = {"PYTHONPATH": os.pathsep.join([str(Path(__file__).resolve().parent), os.environ.get("PYTHONPATH", "")])}
+    env = benchmarks_on_path()
     results: list[dict[str, Any]] = [{} for _ in range(n)]
 
     def one(k: int) -> None:
@@ -539,8 +547,7 @@ def run_replayed(
     but extraction: what the state costs, and the hand-off and pipelines,
     measured apart from the processes sharing the cores.
     """
-    env = {"PYTHONPATH": os.pathsep.join(filter(None, (str(Path(__file__).resolve().parent), os.environ.get("PYTHONPATH")))),
-           "NEWSCRAWL_BENCH_REPLAY": str(workdir / "articles.jsonl")}
+    env = {**benchmarks_on_path(), "NEWSCRAWL_BENCH_REPLAY": str(workdir / "articles.jsonl")}
     replay = {"NEWSCRAWL_EXTRACT_FUNCTION": "bench_replay:extract"}
     runs = []
     for label, base, note in (("replay", settings, "project settings"), ("replay-no-state", no_state, "no state")):

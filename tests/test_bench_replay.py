@@ -15,17 +15,19 @@ from newscrawl.extraction import extract as real_extract
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 
 import bench_replay
+from bench_speed import rest_line
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from newscrawl.items import Article
 
 SEED = Path(__file__).resolve().parents[1] / "fixtures/newscrawl.extraction.pages.GenericArticlePage/autoblog-seed-wire-story/inputs"
 URL = "https://autoblog.example/2025/01/18/wire-story/"
 
 
 @pytest.fixture
-def replay_of(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Path, object]]:
-    """An export with the seed page's article, as a crawl writes it (provenance and state fields set)."""
+def replay_of(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Article:
+    """The seed page's article as extracted, replayed from an export that has it as a crawl writes it
+    (provenance and state fields set)."""
     extracted = real_extract(SEED.joinpath("HttpResponse-body.html").read_bytes(), URL, [("Content-Type", "text/html; charset=utf-8")])
     assert extracted.item is not None
     exported = attrs.evolve(extracted.item, fetched_at="2025-01-20T08:00:00+00:00", extractor_version="9.9",
@@ -33,21 +35,20 @@ def replay_of(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple
     path = tmp_path / "articles.jsonl"
     path.write_text(json.dumps(attrs.asdict(exported)) + "\n", encoding="utf-8")
     monkeypatch.setenv(bench_replay.REPLAY_ENV, str(path))
-    monkeypatch.setattr(bench_replay, "_articles", None)
-    yield path, extracted.item
-    monkeypatch.setattr(bench_replay, "_articles", None)
+    monkeypatch.setattr(bench_replay, "_articles", None)  # restored after the test: the next one loads afresh
+    return extracted.item
 
 
-def test_replays_the_article_without_what_the_crawl_set_after_extraction(replay_of: tuple[Path, object]) -> None:
+def test_replays_the_article_without_what_the_crawl_set_after_extraction(replay_of: Article) -> None:
     """The replayed article equals the extracted one: provenance, version and duplicate_of are not carried over."""
-    _, extracted = replay_of
+    extracted = replay_of
     result = bench_replay.extract(b"<html>ignored</html>", URL)
     assert result.skip_reason is None
     assert result.item == extracted
     assert (result.item.fetched_at, result.item.version, result.item.duplicate_of) == (None, None, None)
 
 
-def test_a_page_not_in_the_export_is_skipped(replay_of: tuple[Path, object]) -> None:
+def test_a_page_not_in_the_export_is_skipped(replay_of: Article) -> None:
     """A URL the export has no line for is a counted skip, not an article."""
     result = bench_replay.extract(b"", "https://autoblog.example/other/")
     assert (result.item, result.skip_reason) == (None, "not_in_replay")
@@ -71,8 +72,6 @@ def test_without_the_export_named_it_says_what_is_missing(monkeypatch: pytest.Mo
 
 def test_the_report_splits_the_end_to_end_cost_and_warns_when_the_replay_lost_articles() -> None:
     """make bench's line: the state, the hand-off and the cores' sharing, from the replayed crawls' CPU a page."""
-    from bench_speed import rest_line
-
     e2e = {"cpu_ms_per_page": 12.66, "items": 5000}
     crawls = ({"cpu_ms_per_page": 1.74}, {"cpu_ms_per_page": 1.84})
     with_state = {"cpu_ms_per_page": 3.36, "main_cpu_ms_per_page": 2.36, "items": 5000}
