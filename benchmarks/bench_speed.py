@@ -87,6 +87,9 @@ CRAWL_SETTINGS = {
     "LOG_LEVEL": "INFO",
     "LOGSTATS_INTERVAL": "1",
 }
+# The crawl alone: every page fetched, decompressed and handed to an extract function that extracts nothing, in
+# the crawl process (no pool), so that none of the hand-off is counted in the limit.
+CRAWL_ONLY = {"NEWSCRAWL_EXTRACT_WORKERS": "0", "NEWSCRAWL_EXTRACT_FUNCTION": "newscrawl.pool:skip_extraction"}
 NGINX_CONF = """\
 daemon off;
 master_process off;
@@ -629,8 +632,7 @@ def main(argv: list[str] | None = None) -> int:
         replayed: tuple[dict[str, Any], dict[str, Any]] | None = None
 
         log("bench_speed: 1/3 crawl only (no extraction) ...")
-        crawl = run_scrapy("crawl-only", crawl_args, {
-            "NEWSCRAWL_EXTRACT_WORKERS": "0", "NEWSCRAWL_EXTRACT_FUNCTION": "newscrawl.pool:skip_extraction"}, workdir)
+        crawl = run_scrapy("crawl-only", crawl_args, CRAWL_ONLY, workdir)
         nginx_crawl = cpu_seconds(nginx_pid) - nginx_cpu0
 
         log("bench_speed: 2/3 extraction only, from disk, one process ...")
@@ -659,8 +661,7 @@ def main(argv: list[str] | None = None) -> int:
         # figures, and trafilatura's extraction that newscrawl's is compared with, are measured again after the
         # crawls, and their means taken, so they bracket the end-to-end run.
         log("bench_speed: crawl only and extraction only again (the RESULT line takes the means) ...")
-        crawl_again = run_scrapy("crawl-only-again", crawl_args, {
-            "NEWSCRAWL_EXTRACT_WORKERS": "0", "NEWSCRAWL_EXTRACT_FUNCTION": "newscrawl.pool:skip_extraction"}, workdir)
+        crawl_again = run_scrapy("crawl-only-again", crawl_args, CRAWL_ONLY, workdir)
         ours_again = extract_only("newscrawl", site, base, args.extract_sample, workdir)
         theirs_again = extract_only("trafilatura", site, base, args.extract_sample, workdir)
         if args.compare:
@@ -675,9 +676,8 @@ def main(argv: list[str] | None = None) -> int:
             stock = dict(project_settings()["DOWNLOADER_MIDDLEWARES"])
             stock["scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware"] = 590
             stock["newscrawl.downloadermiddlewares.FastHttpCompressionMiddleware"] = None
-            stock_crawl = run_scrapy("crawl-only-stock-gzip", crawl_args, {
-                "NEWSCRAWL_EXTRACT_WORKERS": "0", "NEWSCRAWL_EXTRACT_FUNCTION": "newscrawl.pool:skip_extraction",
-                "DOWNLOADER_MIDDLEWARES": json.dumps(stock)}, workdir)
+            stock_crawl = run_scrapy("crawl-only-stock-gzip", crawl_args,
+                                     {**CRAWL_ONLY, "DOWNLOADER_MIDDLEWARES": json.dumps(stock)}, workdir)
             stock_crawl["label"] = "crawl only, Scrapy's HttpCompressionMiddleware"
             extra.append(stock_crawl)
             log("bench_speed: compare: end to end with extraction replayed, with and without the state ...")
