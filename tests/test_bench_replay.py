@@ -31,6 +31,7 @@ def replay_of(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Article:
     extracted = real_extract(SEED.joinpath("HttpResponse-body.html").read_bytes(), URL, [("Content-Type", "text/html; charset=utf-8")])
     assert extracted.item is not None
     exported = attrs.evolve(extracted.item, fetched_at="2025-01-20T08:00:00+00:00", extractor_version="9.9",
+                            warc_file="newscrawl-1.warc.gz", warc_record_id="<urn:uuid:00000000-0000-4000-8000-000000000001>",
                             version=2, previous_fetched_at="2025-01-19T08:00:00+00:00", duplicate_of="https://elsewhere.example/a")
     path = tmp_path / "articles.jsonl"
     path.write_text(json.dumps(attrs.asdict(exported)) + "\n", encoding="utf-8")
@@ -40,12 +41,13 @@ def replay_of(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Article:
 
 
 def test_replays_the_article_without_what_the_crawl_set_after_extraction(replay_of: Article) -> None:
-    """The replayed article equals the extracted one: provenance, version and duplicate_of are not carried over."""
+    """The replayed article equals the extracted one: provenance (WARC record too), version and duplicate_of are not carried over."""
     extracted = replay_of
     result = bench_replay.extract(b"<html>ignored</html>", URL)
     assert result.skip_reason is None
     assert result.item == extracted
-    assert (result.item.fetched_at, result.item.version, result.item.duplicate_of) == (None, None, None)
+    assert {name: getattr(result.item, name) for name in bench_replay.SET_AFTER_EXTRACTION} == dict.fromkeys(
+        bench_replay.SET_AFTER_EXTRACTION)
 
 
 def test_a_page_not_in_the_export_is_skipped(replay_of: Article) -> None:
