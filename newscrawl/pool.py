@@ -71,8 +71,9 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 DEFAULT_FUNCTION = "newscrawl.extraction:extract"
-SignatureOptions = tuple[int, int, str]
-"""(MinHash permutations, shingle words, shingle hash): what the workers need to sign an article's text as the state does."""
+SignatureOptions = tuple[int, int, str] | tuple[()]
+"""(MinHash permutations, shingle words, shingle hash): what the workers need to sign an article's text as the state does;
+``()`` for the body's fingerprint alone (a crawl that de-duplicates bodies but keeps no near-duplicate state)."""
 # Tasks in a worker's socket at once: the running one and those waiting behind it. 8 rather than 2: end to end
 # 88-89 -> 95 pages/s, CPU use 1.78 -> 1.85 cores (make bench site, one run each); a timeout or a crash
 # sends the waiting ones back to the queue, so depth costs nothing there.
@@ -199,7 +200,8 @@ def run_extraction(  # noqa: PLR0913 - the extract function's four arguments, th
     With ``signature`` (MinHash permutations, shingle words, shingle hash: the
     state's near-duplicate options), ``"text"`` is ``(body fingerprint, serialised
     MinHash signature or None)``, computed here so that the incremental
-    state's most expensive step runs in the workers, not the crawl process.
+    state's most expensive step runs in the workers, not the crawl process;
+    with ``()``, ``(body fingerprint, None)``: the de-duplication's hashing, kept off the reactor too.
     """
     try:
         result = func(body, url, headers, status, selectors=selectors) if selectors else func(body, url, headers, status)
@@ -215,13 +217,19 @@ def run_extraction(  # noqa: PLR0913 - the extract function's four arguments, th
     return found
 
 
-def text_digest(body: str, num_perm: int, shingle_words: int, shingle_hash: str) -> tuple[str, bytes | None]:
-    """What the state pipeline computes from a body: its fingerprint and serialised MinHash signature."""
-    # Only crawls that keep state need these (not all of newscrawl.state: the workers need no SQLite store).
+def text_digest(body: str, *signature: int | str) -> tuple[str, bytes | None]:
+    """What the dedupe and state pipelines compute from a body: its fingerprint and serialised MinHash signature.
+
+    ``signature``: (MinHash permutations, shingle words, shingle hash); without it, no signature (None).
+    """
+    # Only crawls that de-duplicate or keep state need these (not newscrawl.state: the workers need no SQLite store).
     from newscrawl.pipelines.digests import body_fingerprint  # noqa: PLC0415
+
+    if not signature:
+        return body_fingerprint(body), None
     from newscrawl.signatures import signature_bytes, signature_values  # noqa: PLC0415
 
-    values = signature_values(body, num_perm, shingle_words, shingle_hash)
+    values = signature_values(body, *signature)
     return body_fingerprint(body), signature_bytes(values) if values is not None else None
 
 
@@ -611,15 +619,15 @@ class ExtractionPool:
         signature: SignatureOptions | None = None,
     ) -> asyncio.Future[dict[str, Any]]:
         """A future of :func:`run_extraction`'s dict for this page (``selectors``: the outlet's, if any;
-        ``signature``: the near-duplicate options, when the crawl keeps state)."""
+        ``signature``: the near-duplicate options when the crawl keeps state, ``()`` for the body's fingerprint alone)."""
         future: asyncio.Future[dict[str, Any]] = self.loop.create_future()
         if self.broken is not None:
             future.set_result(_skip("pool_broken", self.broken))
             return future
         self._next_id = (self._next_id + 1) & 0xFFFFFFFF
         fields: tuple[Any, ...] = (url, [(str(k), str(v)) for k, v in headers])
-        if selectors or signature:  # only pages that need them pay for them
-            fields += (selectors or None,) + ((signature,) if signature else ())
+        if selectors or signature is not None:  # only pages that need them pay for them
+            fields += (selectors or None,) + ((signature,) if signature is not None else ())
         meta = marshal.dumps(fields, 4)
         header = _TASK.pack(self._next_id, status, len(meta), len(body))
         self.queue.append(_Task(self._next_id, url, (header, meta, body), future))

@@ -257,6 +257,8 @@ def test_extraction_computes_the_signature_the_state_pipeline_would() -> None:
         expected = text_signature(body, NearDuplicateOptions(num_perm=128, shingle_words=5, shingle_hash=shingle_hash))
         assert expected is not None
         assert (deserialize_signature(signature).hashvalues == expected.hashvalues).all()
+    fingerprint_only = run_extraction(extract, page.encode(), "https://a.example/2025/01/02/floods/", [], 200, signature=())
+    assert fingerprint_only["text"] == (body_fingerprint(fingerprint_only["item"]["body"]), None)  # dedupe alone
     assert "text" not in run_extraction(extract, page.encode(), "https://a.example/2025/01/02/floods/", [], 200)
 
 
@@ -330,6 +332,17 @@ def test_workers_are_asked_for_the_state_databases_shingle_hash(tmp_path: Path) 
     assert pipe.store.near_duplicates.shingle_hash == "sha1"
 
 
+def test_workers_fingerprint_bodies_for_the_dedupe_pipeline_without_state(tmp_path: Path) -> None:
+    """Without near-duplicate state the workers still fingerprint each body (for dedupe), and nothing when no pipeline needs it."""
+    from newscrawl.pipelines.extract import signature_options  # noqa: PLC0415
+
+    assert signature_options(make_crawler(tmp_path, NEWSCRAWL_STATE_ENABLED=False)) == ()
+    assert signature_options(make_crawler(tmp_path, NEWSCRAWL_STATE_DUPLICATES_ENABLED=False)) == ()
+    assert signature_options(make_crawler(tmp_path, NEWSCRAWL_STATE_ENABLED=False, NEWSCRAWL_DEDUPE_ENABLED=False)) is None
+    assert signature_options(make_crawler(tmp_path, NEWSCRAWL_STATE_ENABLED=False, ITEM_PIPELINES={
+        "newscrawl.pipelines.dedupe.DedupePipeline": None, "newscrawl.pipelines.state.StatePipeline": None})) is None
+
+
 def test_the_jsonl_exporter_writes_the_lines_scrapys_exporter_writes() -> None:
     """The exporter's attrs.asdict path gives, for every demo-site article, the very line Scrapy's own exporter gives."""
     import io  # noqa: PLC0415
@@ -363,7 +376,10 @@ def test_the_digest_lasts_until_the_article_is_exported(tmp_path: Path) -> None:
         remember_text_digest,
     )
 
+    from newscrawl.pipelines.extract import ExtractPipeline  # noqa: PLC0415 - it remembers the digests, and forgets them
+
     crawler = make_crawler(tmp_path)
+    ExtractPipeline.from_crawler(crawler)
     pipe = StatePipeline.from_crawler(crawler)
     item = article("https://a.example/one")
     remember_text_digest(item, "f" * 40, None)
@@ -371,6 +387,10 @@ def test_the_digest_lasts_until_the_article_is_exported(tmp_path: Path) -> None:
     assert item_fingerprint(item) == "f" * 40  # not computed again after the state pipeline
     crawler.signals.send_catch_log(signals.item_scraped, item=item, response=response_for(item.url), spider=None)
     assert item_fingerprint(item) == body_fingerprint(WIRE)  # forgotten once the line is written
+    for signal in (signals.item_dropped, signals.item_error):  # or once it is dropped, or a pipeline failed on it
+        remember_text_digest(item, "f" * 40, None)
+        crawler.signals.send_catch_log(signal, item=item, response=response_for(item.url), exception=ValueError(), spider=None)
+        assert item_fingerprint(item) == body_fingerprint(WIRE)
 
 
 def test_copies_in_flight_are_found_and_forgotten_once_stored(tmp_path: Path) -> None:

@@ -10,9 +10,9 @@ A digest belongs to the very ``str`` object that is the article's body
 when extraction handed it on: a pipeline that replaces the body makes the
 digest stale, and it is then ignored (computed again from the new body).
 Digests are kept by ``id()`` of the article (attrs items are not
-hashable) until the state forgets them, in a bounded table, as an
-article dropped on the way (its body held by the digest) never
-reaches the state.
+hashable) until the article leaves the pipelines, exported, dropped or
+failed (:class:`~newscrawl.pipelines.extract.ExtractPipeline` forgets
+them on those signals), in a bounded table all the same.
 """
 
 from __future__ import annotations
@@ -78,5 +78,5 @@ def item_signature(item: Article) -> tuple[bool, bytes | None]:
 
 
 def forget_text_digest(item: Article) -> None:
-    """``item`` has left the pipelines (its line is written, or it was dropped as unchanged): drop its digest."""
+    """``item`` has left the pipelines (its line is written, or it was dropped or failed): drop its digest."""
     _DIGESTS.pop(id(item), None)

@@ -29,18 +29,20 @@ core, 0 = extract in the crawl process), ``NEWSCRAWL_EXTRACT_TIMEOUT``,
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 import attrs
+from scrapy import signals
 from scrapy.exceptions import DropItem, NotConfigured
 
 from newscrawl.incremental import StateOptions, state_store
 from newscrawl.items import Article
 from newscrawl.listing import fill_from_listing
 from newscrawl.middlewares import _fetched_at, stamp_provenance
-from newscrawl.pipelines.digests import remember_text_digest
+from newscrawl.pipelines.digests import forget_text_digest, remember_text_digest
 from newscrawl.pool import (
     ExtractionPool,
     PoolOptions,
@@ -117,20 +119,24 @@ class RawPage:
 
 
 def signature_options(crawler: Crawler) -> SignatureOptions | None:
-    """(num_perm, shingle_words, shingle_hash) when the crawl's state pipeline marks near-duplicates, else None.
+    """What the workers compute from each article's body for the pipelines after extraction.
 
-    The shingle hash is the state database's own, so the state is opened here (once per crawl).
+    (num_perm, shingle_words, shingle_hash) when the crawl's state pipeline
+    marks near-duplicates (the shingle hash is the state database's own, so
+    the state is opened here, once per crawl); ``()``, the fingerprint alone,
+    when only the dedupe pipeline (or a state without near-duplicates) needs
+    it; None when nothing does.
     """
-    if not crawler.settings.getwithbase("ITEM_PIPELINES").get("newscrawl.pipelines.state.StatePipeline"):
-        return None
-    try:
-        options = StateOptions.from_settings(crawler.settings)
-    except (NotConfigured, ValueError):  # state off; a bad value is reported by the state pipeline itself
-        return None
-    if options.near_duplicates is None:
-        return None
-    near = state_store(crawler, options).near_duplicates
-    return (near.num_perm, near.shingle_words, near.shingle_hash)
+    pipelines = crawler.settings.getwithbase("ITEM_PIPELINES")
+    state = None
+    if pipelines.get("newscrawl.pipelines.state.StatePipeline"):
+        with contextlib.suppress(NotConfigured, ValueError):  # state off; a bad value is reported by the state pipeline
+            state = StateOptions.from_settings(crawler.settings)
+    if state is not None and state.near_duplicates is not None:
+        near = state_store(crawler, state).near_duplicates
+        return (near.num_perm, near.shingle_words, near.shingle_hash)
+    dedupe = pipelines.get("newscrawl.pipelines.dedupe.DedupePipeline") and crawler.settings.getbool("NEWSCRAWL_DEDUPE_ENABLED", True)
+    return () if dedupe or state is not None else None
 
 
 class ExtractPipeline:
@@ -147,7 +153,7 @@ class ExtractPipeline:
         self.stats = stats
         self.pool: ExtractionPool | None = None
         self.signature: SignatureOptions | None = None
-        """(MinHash permutations, shingle words, shingle hash) when the state pipeline marks near-duplicates: computed with the extraction."""
+        """What the workers compute from the body with the extraction (:func:`signature_options`)."""
         self._func: ExtractFunction | None = None
 
     @classmethod
@@ -155,7 +161,17 @@ class ExtractPipeline:
         assert crawler.stats is not None
         pipe = cls(pool_options(crawler.settings), crawler.stats)
         pipe.signature = signature_options(crawler)
+        if pipe.signature is not None:
+            # The digests remembered here are done with once the item leaves the pipelines, however it leaves.
+            for signal in (signals.item_scraped, signals.item_dropped, signals.item_error):
+                crawler.signals.connect(pipe.forget_digest, signal=signal)
         return pipe
+
+    @staticmethod
+    def forget_digest(item: Any) -> None:
+        """The item left the pipelines (its line is written, or it was dropped or failed): drop its digest."""
+        if isinstance(item, Article):
+            forget_text_digest(item)
 
     async def open_spider(self) -> None:
         """Start the pool (its workers warm up while the first pages download)."""

@@ -54,11 +54,7 @@ from newscrawl.incremental import (
 )
 from newscrawl.items import Article
 from newscrawl.pipelines.dedupe import url_key
-from newscrawl.pipelines.digests import (
-    forget_text_digest,
-    item_fingerprint,
-    item_signature,
-)
+from newscrawl.pipelines.digests import item_fingerprint, item_signature
 from newscrawl.state import (
     BandIndex,
     NearDuplicateOptions,
@@ -230,7 +226,6 @@ class StatePipeline:
         pending = self._pending.pop(id(item), None)
         if pending is None or not isinstance(item, Article):
             return
-        forget_text_digest(item)
         self.store.record_written(
             attrs.evolve(
                 pending.record,
@@ -249,7 +244,6 @@ class StatePipeline:
         if not isinstance(exception, UnchangedArticle):
             return
         item = exception.article
-        forget_text_digest(item)
         self.store.record_checked(
             url_key(item),
             seen_at=item.fetched_at or isoformat(utc_now()),
