@@ -195,6 +195,20 @@ def test_byline_class_near_the_headline() -> None:
     assert authors_from_byline(text) == ["Jane Doe"]
 
 
+@pytest.mark.parametrize(
+    ("line", "names"),
+    [
+        ('<p class="byline">By <a href="/a/jane">Jane Doe</a><br>Music Editor</p>', ["Jane Doe"]),
+        ('<div class="byline">By Jane Doe<br/>Associated Press</div>', ["Jane Doe"]),
+        ("<p>By Jane Doe and John Roe<br>Updated Jan. 20, 2025</p>", ["Jane Doe", "John Roe"]),
+    ],
+)
+def test_a_line_break_ends_the_names_in_a_byline(line: str, names: list[str]) -> None:
+    """What follows a <br> in a byline (a job title, an agency, a date) is a clause of its own, not part of a name."""
+    doc = _doc(_page(line))
+    assert authors_from_byline(find_byline(_root(doc), doc) or "") == names
+
+
 def test_rel_author_links_are_joined() -> None:
     """Several rel=author links give one byline holding every name."""
     doc = _doc(_page('<p class="meta">Posted by <a rel="author" href="/a">Jane Doe</a> and '

@@ -139,6 +139,16 @@ def test_html_comments_do_not_split_the_article() -> None:
     assert all(f"Paragraph {i}." in text for i in range(8))
 
 
+def test_line_breaks_separate_words() -> None:
+    """Lines split by <br> inside a paragraph stay apart: "FL<br>June 10" is "FL June 10", never "FLJune 10"."""
+    from newscrawl.extraction.pages import parse_html  # noqa: PLC0415
+
+    dates = "<p><strong>Tour dates:</strong><br>June 9 – Sky Arena, Tampa, FL<br>June 10 – Lakeside, Orlando, FL<br/>June 12</p>"
+    doc = parse_html(_page("".join(f"<p>{PROSE}Paragraph {i}.</p>" for i in range(4)) + dates))
+    blocks = body.clean_blocks(body.main_text_blocks(body.prune_tree(doc), None))
+    assert "Tour dates: June 9 – Sky Arena, Tampa, FL June 10 – Lakeside, Orlando, FL June 12" in blocks
+
+
 def test_find_article_root_is_the_article_element() -> None:
     """The article root is the <article> holding the text, so its figures belong to it."""
     html = _page(f"<p>{PROSE * 2}</p><p>{PROSE}Two.</p>")

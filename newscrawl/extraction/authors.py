@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from newscrawl.extraction.text import normalize_space
+from newscrawl.extraction.text import normalize_space, text_lines
 from newscrawl.extraction.vocabulary.boilerplate import alt
 from newscrawl.extraction.vocabulary.bylines import (
     AGENCIES,
@@ -380,7 +380,7 @@ def _candidates(scope: HtmlElement) -> Iterator[str]:
     for el in by_lines:
         if _excluded(el, scope):
             continue
-        text = normalize_space(el.text_content())
+        text = _shown_text(el)
         if len(text) < _MAX_BY_LINE_CHARS:
             yield text
 
@@ -399,7 +399,17 @@ def _element_text(el: HtmlElement) -> str:
     content = el.get("content")
     if el.tag == "meta" or (content and not el.text_content().strip()):
         return normalize_space(content or "")
-    return normalize_space(el.text_content())
+    return _shown_text(el)
+
+
+_BREAKS = frozenset({"br"})
+
+
+def _shown_text(el: HtmlElement) -> str:
+    """A byline element's text, a line break ending a clause: "By Jane Doe<br>Music Editor" → "By Jane Doe; Music Editor"."""
+    if el.find(".//br") is None:
+        return normalize_space(el.text_content())
+    return "; ".join(line for line in map(normalize_space, text_lines(el, line_tags=_BREAKS).splitlines()) if line)
 
 
 def _outermost(elements: Iterable[HtmlElement]) -> list[HtmlElement]:

@@ -24,7 +24,7 @@ import re
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
-from newscrawl.extraction.text import normalize_space
+from newscrawl.extraction.text import normalize_space, text_lines
 from newscrawl.extraction.vocabulary.boilerplate import alt
 from newscrawl.extraction.vocabulary.bylines import word_set
 from newscrawl.extraction.vocabulary.credits import (
@@ -54,8 +54,6 @@ from newscrawl.extraction.vocabulary.credits import (
 from newscrawl.items import Image
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
-
     from lxml.html import HtmlElement
 
 # A credit is short; longer "credits" are sentences.
@@ -116,10 +114,6 @@ _FURNITURE_TOKENS = word_set(FURNITURE_IMAGE_TOKENS)
 _TOKEN_SPLIT_RE = re.compile(r"[-_\s]+")
 _URL_TOKEN_SPLIT_RE = re.compile(r"[-_/.?=&:\s]+")
 _SKIP_TAGS = frozenset({"script", "style", "template", "head", "title"})
-# Tags that start a new line inside a caption ("Photo: X<br>Caption").
-_LINE_TAGS = frozenset({"br", "p", "div", "li"})
-# Line breaks in the HTML source are spaces on screen.
-_SOURCE_BREAKS_RE = re.compile(r"[\r\n\f\v]+")
 # Siblings passed over between an image and its caption.
 _PASSED_SIBLINGS = frozenset({"noscript", "source", "br"})
 _SIZE_PARAMS = word_set(RESIZE_QUERY_PARAMS)
@@ -361,7 +355,7 @@ def caption_texts(root: HtmlElement) -> list[str]:
         full = normalize_space(el.text_content())
         if not full:
             continue
-        lined = _text_without(el, None)
+        lined = text_lines(el)
         lines = [line for line in (normalize_space(x) for x in lined.splitlines()) if line]
         texts.extend((full, normalize_space(lined)))
         if len(lines) > 1:
@@ -578,7 +572,7 @@ def _caption_and_credit(
     credit = _tidy_credit(credit_el.text_content()) if credit_el is not None else None
     if caption_el is None:
         return None, credit
-    text = _text_without(caption_el, credit_el)
+    text = text_lines(caption_el, credit_el)
     if credit is None:
         return split_credit(text)
     return _tidy_caption(normalize_space(text)), credit
@@ -632,23 +626,3 @@ def _in_figure(el: HtmlElement) -> bool:
 def _has_img(el: HtmlElement) -> bool:
     """True when ``el`` is or contains an image."""
     return el.tag == "img" or next(el.iter("img"), None) is not None
-
-
-def _text_without(el: HtmlElement, skip: HtmlElement | None) -> str:
-    """The text of ``el`` without the text of its descendant ``skip``; ``<br>`` and blocks break lines."""
-    return "".join(_iter_text(el, skip))
-
-
-def _iter_text(el: HtmlElement, skip: HtmlElement | None) -> Iterator[str]:
-    """Text pieces of ``el`` in order, leaving out ``skip`` (but not its tail)."""
-    if el.text and isinstance(el.tag, str):
-        yield _SOURCE_BREAKS_RE.sub(" ", el.text)
-    for child in el:
-        if child is not skip and isinstance(child.tag, str):
-            if child.tag in _LINE_TAGS:
-                yield "\n"
-            yield from _iter_text(child, skip)
-            if child.tag in _LINE_TAGS:
-                yield "\n"
-        if child.tail:
-            yield _SOURCE_BREAKS_RE.sub(" ", child.tail)

@@ -153,6 +153,8 @@ def parse_html(body: bytes | str) -> HtmlElement:
     if doc.find("body") is None and doc.find("head") is None:
         msg = "no <head> or <body>: not an HTML document"
         raise NotHtmlError(msg)
+    for br in doc.iter("br"):  # a line break separates words: "FL<br>June 10" is "FL June 10", not "FLJune 10"
+        br.tail = "\n" + br.tail if br.tail else "\n"
     return doc
 
 
