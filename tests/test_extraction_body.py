@@ -149,6 +149,20 @@ def test_line_breaks_separate_words() -> None:
     assert "Tour dates: June 9 – Sky Arena, Tampa, FL June 10 – Lakeside, Orlando, FL June 12" in blocks
 
 
+def test_a_page_laid_out_in_a_table_keeps_its_paragraphs_apart() -> None:
+    """A table cell holding the article's paragraphs is read paragraph by paragraph; a data table stays one row a block."""
+    from newscrawl.extraction.pages import parse_html  # noqa: PLC0415
+
+    paras = "\n".join(f"<p>{PROSE}Paragraph {i}.</p>" for i in range(6))
+    data = "<table><tr><td><p>Line</p></td><td>Stops</td></tr><tr><td><p>North</p></td><td>12</td></tr></table>"
+    page = f"""<html><head><title>T</title></head><body><table width="100%"><tr>
+    <td class="nav"><a href="/">Home</a><br><a href="/news/">News</a></td>
+    <td class="main"><h1>Tram line extended</h1>\n{paras}\n{data}\n<p>{PROSE}The end.</p></td></tr></table></body></html>"""
+    blocks = body.clean_blocks(body.main_text_blocks(body.prune_tree(parse_html(page)), None))
+    assert [b for b in blocks if b.startswith(PROSE[:20])] == [f"{PROSE}Paragraph {i}." for i in range(6)] + [f"{PROSE}The end."]
+    assert "Line | Stops" in blocks and "North | 12" in blocks
+
+
 def test_find_article_root_is_the_article_element() -> None:
     """The article root is the <article> holding the text, so its figures belong to it."""
     html = _page(f"<p>{PROSE * 2}</p><p>{PROSE}Two.</p>")

@@ -289,6 +289,10 @@ _LEAF_TAGS = frozenset({
     "dd", "dt", "address",
 })
 _LIST_TAGS = {"list": "item", "ul": "li", "ol": "li"}
+_CELL_TAGS = frozenset({"cell", "td", "th"})
+_MIN_LAYOUT_CELL_CHARS = 400  # a data table's cell holds a value or a sentence, a layout table's the article
+# A table's own rows (trafilatura's <row>, or HTML's, in its sections), not those of tables nested in its cells.
+_ROWS_XPATH = lxml.etree.XPath("row | tr | thead/tr | tbody/tr | tfoot/tr")
 
 
 def _walk_blocks(el: HtmlElement, out: list[str]) -> None:
@@ -301,16 +305,29 @@ def _walk_blocks(el: HtmlElement, out: list[str]) -> None:
             item_tag = _LIST_TAGS[tag]
             out.extend(normalize_space(_text(item)) for item in child if item.tag == item_tag)
         elif tag == "table":
-            rows = list(child.iter("row")) or list(child.iter("tr"))
-            for row in rows:
-                cells = [normalize_space(_text(c)) for c in row if c.tag in ("cell", "td", "th")]
-                out.append(" | ".join(c for c in cells if c))
+            rows = _ROWS_XPATH(child)
+            cells = [c for row in rows for c in row if c.tag in _CELL_TAGS]
+            if any(_is_layout_cell(c) for c in cells):  # a page laid out in a table: its cells hold the text
+                for cell in cells:
+                    if _has_blocks(cell):
+                        _walk_blocks(cell, out)
+                    else:
+                        out.append(normalize_space(_text(cell)))
+            else:
+                for row in rows:
+                    cells = [normalize_space(_text(c)) for c in row if c.tag in _CELL_TAGS]
+                    out.append(" | ".join(c for c in cells if c))
         elif tag in _LEAF_TAGS or not _has_blocks(child):
             out.append(normalize_space(_text(child)))
         else:
             _walk_blocks(child, out)
         if child.tail and child.tail.strip():  # loose text after a block is a block of its own
             out.append(normalize_space(child.tail))
+
+
+def _is_layout_cell(cell: HtmlElement) -> bool:
+    """A table cell that holds paragraphs of text (a layout table's), not one value of a data table."""
+    return len(_text(cell)) >= _MIN_LAYOUT_CELL_CHARS and _has_blocks(cell)
 
 
 def _has_blocks(el: HtmlElement) -> bool:
