@@ -163,6 +163,23 @@ def test_a_page_laid_out_in_a_table_keeps_its_paragraphs_apart() -> None:
     assert "Line | Stops" in blocks and "North | 12" in blocks
 
 
+def test_quoted_paragraphs_and_nested_list_items_stay_apart() -> None:
+    """A blockquote of several paragraphs gives a block each (a tweet's attribution too); a nested list's items are blocks of their own."""
+    from newscrawl.extraction.pages import parse_html  # noqa: PLC0415
+
+    quote = "<blockquote><p>The first quoted paragraph ends here.</p><p>The second one starts here.</p></blockquote>"
+    tweet = ('<blockquote class="twitter-tweet"><p>The tram is finally coming north!</p>'
+             '— Northside Residents (@northside) <a href="https://twitter.com/x">March 4, 2025</a></blockquote>')
+    nested = "<ul><li>What the council decided:<ul><li>Extend the line</li><li>Add two stops</li></ul></li><li>Next steps</li></ul>"
+    paras = "".join(f"<p>{PROSE}Paragraph {i}.</p>" for i in range(4))
+    blocks = body.clean_blocks(body.main_text_blocks(body.prune_tree(parse_html(_page(paras + quote + tweet + nested))), None))
+    assert "The first quoted paragraph ends here." in blocks and "The second one starts here." in blocks
+    assert "The tram is finally coming north!" in blocks and "— Northside Residents (@northside) March 4, 2025" in blocks
+    assert ["What the council decided:", "Extend the line", "Add two stops", "Next steps"] == [
+        b for b in blocks if b in ("What the council decided:", "Extend the line", "Add two stops", "Next steps")
+    ]
+
+
 def test_find_article_root_is_the_article_element() -> None:
     """The article root is the <article> holding the text, so its figures belong to it."""
     html = _page(f"<p>{PROSE * 2}</p><p>{PROSE}Two.</p>")

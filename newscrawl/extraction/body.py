@@ -289,6 +289,7 @@ _LEAF_TAGS = frozenset({
     "dd", "dt", "address",
 })
 _LIST_TAGS = {"list": "item", "ul": "li", "ol": "li"}
+_QUOTE_TAGS = frozenset({"quote", "blockquote"})  # one block, unless it quotes several paragraphs: a block each
 _CELL_TAGS = frozenset({"cell", "td", "th"})
 _MIN_LAYOUT_CELL_CHARS = 400  # a data table's cell holds a value or a sentence, a layout table's the article
 # A table's own rows (trafilatura's <row>, or HTML's, in its sections), not those of tables nested in its cells.
@@ -302,8 +303,7 @@ def _walk_blocks(el: HtmlElement, out: list[str]) -> None:
     for child in el:
         tag = child.tag if isinstance(child.tag, str) else ""
         if tag in _LIST_TAGS:
-            item_tag = _LIST_TAGS[tag]
-            out.extend(normalize_space(_text(item)) for item in child if item.tag == item_tag)
+            _walk_list(child, out)
         elif tag == "table":
             rows = _ROWS_XPATH(child)
             cells = [c for row in rows for c in row if c.tag in _CELL_TAGS]
@@ -317,7 +317,7 @@ def _walk_blocks(el: HtmlElement, out: list[str]) -> None:
                 for row in rows:
                     cells = [normalize_space(_text(c)) for c in row if c.tag in _CELL_TAGS]
                     out.append(" | ".join(c for c in cells if c))
-        elif tag in _LEAF_TAGS or not _has_blocks(child):
+        elif (tag in _LEAF_TAGS and tag not in _QUOTE_TAGS) or not _has_blocks(child):
             out.append(normalize_space(_text(child)))
         else:
             _walk_blocks(child, out)
@@ -328,6 +328,27 @@ def _walk_blocks(el: HtmlElement, out: list[str]) -> None:
 def _is_layout_cell(cell: HtmlElement) -> bool:
     """A table cell that holds paragraphs of text (a layout table's), not one value of a data table."""
     return len(_text(cell)) >= _MIN_LAYOUT_CELL_CHARS and _has_blocks(cell)
+
+
+def _walk_list(lst: HtmlElement, out: list[str]) -> None:
+    """Append a list's items, one block each; an item's nested list gives blocks of its own, after the item's text."""
+    item_tag = _LIST_TAGS[lst.tag]
+    for item in lst:
+        if item.tag != item_tag:
+            continue
+        if not any(c.tag in _LIST_TAGS for c in item):
+            out.append(normalize_space(_text(item)))
+            continue
+        own = [item.text or ""]  # the item's text up to each nested list
+        for c in item:
+            if c.tag in _LIST_TAGS:
+                out.append(normalize_space("".join(own)))
+                own = []
+                _walk_list(c, out)
+            elif isinstance(c.tag, str):
+                own.append(_text(c))
+            own.append(c.tail or "")
+        out.append(normalize_space("".join(own)))
 
 
 def _has_blocks(el: HtmlElement) -> bool:
