@@ -77,6 +77,14 @@ def test_boilerplate_lines_in_four_languages_are_dropped(line: str) -> None:
     assert body.clean_blocks([PROSE, line, PROSE + "2"]) == [normalize(PROSE), normalize(PROSE + "2")]
 
 
+def test_a_widgets_button_label_is_cut_from_the_end_of_its_text() -> None:
+    """A tweetable quote keeps its text and loses the "Click To Tweet" its button glued on; a label alone goes."""
+    quote = "Every online business exists in the space-time continuum."
+    assert body.clean_blocks([PROSE, f"{quote}Click To Tweet", "Click to tweet", f"{PROSE}We tweet daily."]) == [
+        normalize(PROSE), quote, normalize(f"{PROSE}We tweet daily."),
+    ]
+
+
 def test_ordinary_sentences_mentioning_boilerplate_words_are_kept() -> None:
     """A long paragraph that merely mentions advertising or newsletters stays."""
     text = ("Advertisement revenue at the paper fell by a third, the publisher said, and the "

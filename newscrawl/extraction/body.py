@@ -81,6 +81,9 @@ _CONTACT_ONLY_RE = re.compile(
     r"^(?:[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?:https?://)?(?:www\.)?[\w-]+(?:\.[\w-]+)+(?:/\S*)?)$", re.IGNORECASE
 )
 _TRAILER_PHRASE_RE = re.compile(bp.alt(bp.TRAILER_PHRASES), re.IGNORECASE)
+_TRAILING_LABELS = tuple(bp.TRAILING_LABELS)
+_LONGEST_TRAILING_LABEL = max(map(len, _TRAILING_LABELS))
+_TRAILING_LABEL_RE = re.compile(r"\s*(?:" + bp.alt(_TRAILING_LABELS) + r")$", re.IGNORECASE)
 _DATE_WORDS = frozenset(
     w for phrase in bp.MONTHS + bp.WEEKDAYS + bp.DATE_LINE_FILLERS + bp.DATE_LINE_PREFIXES for w in phrase.split()
 )
@@ -394,6 +397,8 @@ def clean_blocks(
                 _log(explain, "shortcode", block)
                 continue
         text = normalize_space(text)
+        if text[-_LONGEST_TRAILING_LABEL:].lower().endswith(_TRAILING_LABELS):
+            text = _TRAILING_LABEL_RE.sub("", text)
         key = _key(text)
         if not key:
             continue
