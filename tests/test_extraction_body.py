@@ -70,6 +70,7 @@ def test_related_heading_early_is_dropped_alone() -> None:
         "© 2025 Example Media. All rights reserved.", "Source link", "12 Comments", "3 Kommentare",
         "1.2K shares", "5 min read", "paul.reporter@example.com", "twitter.com/paulreporter",
         "Reach the reporters on Twitter at https://twitter.com/x", "Copyright ⓒ Example Media", "We use cookies to improve your experience. Accept",
+        "- Nov. 18th 2019 8:54 am PT", "Tempo de leitura: 1 minuto", "Lesezeit: 3 Minuten",
     ],
 )
 def test_boilerplate_lines_in_four_languages_are_dropped(line: str) -> None:

@@ -203,6 +203,13 @@ DATE_LINE_FILLERS = (
     "at", "on", "am", "pm", "a.m.", "p.m.", "et", "est", "edt", "gmt", "utc", "bst", "cet",
     "cest", "pst", "pdt", "de", "às", "um", "uhr", "le", "à", "h", "the", "of", "a", "las",
     "del", "el", "by", "min", "read", "last", "first", "time", "minutes", "minute", "ago", "hours", "hour",
+    # ordinal suffixes ("Nov. 18th"), split from their number
+    "st", "nd", "rd", "th",
+    # more time zones ("8:54 am PT")
+    "pt", "ct", "mt", "cst", "cdt", "mst", "mdt", "hst", "akst", "akdt", "ist", "jst", "kst", "hkt",
+    "sgt", "aest", "aedt", "msk", "eet", "eest", "mez", "mesz",
+    # reading time in other languages ("Tempo de leitura: 1 minuto", "Lesezeit: 3 Minuten")
+    "tempo", "leitura", "minuto", "minutos", "tiempo", "lectura", "lesezeit", "minuten", "temps", "lecture",
 )
 
 MONTHS = (
