@@ -225,12 +225,13 @@ def text_digest(body: str, *signature: int | str) -> tuple[str, bytes | None]:
     # Only crawls that de-duplicate or keep state need these (not newscrawl.state: the workers need no SQLite store).
     from newscrawl.pipelines.digests import body_fingerprint  # noqa: PLC0415
 
+    fingerprint = body_fingerprint(body)
     if not signature:
-        return body_fingerprint(body), None
+        return fingerprint, None
     from newscrawl.signatures import signature_bytes, signature_values  # noqa: PLC0415
 
     values = signature_values(body, *signature)
-    return body_fingerprint(body), signature_bytes(values) if values is not None else None
+    return fingerprint, signature_bytes(values) if values is not None else None
 
 
 def skip_extraction(body: bytes, url: str, headers: Any = None, status: int = 200) -> ExtractionResult:

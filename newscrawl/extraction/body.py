@@ -318,8 +318,8 @@ def _walk_blocks(el: HtmlElement, out: list[str]) -> None:
                         out.append(normalize_space(_text(cell)))
             else:
                 for row in rows:
-                    cells = [normalize_space(_text(c)) for c in row if c.tag in _CELL_TAGS]
-                    out.append(" | ".join(c for c in cells if c))
+                    texts = [normalize_space(_text(c)) for c in row if c.tag in _CELL_TAGS]
+                    out.append(" | ".join(t for t in texts if t))
         elif (tag in _LEAF_TAGS and tag not in _QUOTE_TAGS) or not _has_blocks(child):
             out.append(normalize_space(_text(child)))
         else:

@@ -175,11 +175,11 @@ SOCIAL_NETWORKS = (
 )
 FOLLOW_VERBS = ("follow", "folgen sie", "suivez", "síguenos en", "sigue a", "join")
 
-# Phrases that mark a whole short paragraph as a trailer wherever they appear.
 # Button labels a widget glues to the end of the text it wraps ("… offline
 # business.Click To Tweet": a tweetable quote's button); cut from a block's end.
 TRAILING_LABELS = ("click to tweet", "click-to-tweet")
 
+# Phrases that mark a whole short paragraph as a trailer wherever they appear.
 TRAILER_PHRASES = (
     "all rights reserved", "alle rechte vorbehalten", "tous droits réservés",
     "todos los derechos reservados", "this material may not be published, broadcast, rewritten",
